@@ -1,0 +1,28 @@
+/** Value types shared by commands, events and state. Shares are basis points: 10000 = 100 %. */
+export type Basis = number;
+export const FULL_OWNERSHIP: Basis = 10_000;
+
+export const PURPOSES = ['development', 'production', 'modernization', 'repair', 'disposal'] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
+export const IP_RESULT_KINDS = [
+  'patent',
+  'utility-model',
+  'industrial-design',
+  'software',
+  'know-how',
+] as const;
+export type IpResultKind = (typeof IP_RESULT_KINDS)[number];
+
+export type Partner = Readonly<{
+  enterpriseCode: string;
+  name: string;
+  /** ISO 3166-1 alpha-2; which codes are members is configuration, checked at the edge. */
+  memberState: string;
+  shareBasisPoints: Basis;
+}>;
+
+export type ShareAllocation = Readonly<{ enterpriseCode: string; shareBasisPoints: Basis }>;
+export type RightsHolder = ShareAllocation;
+
+export type ProductLine = Readonly<{ productCode: string; name: string; standard?: string }>;

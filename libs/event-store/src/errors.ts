@@ -1,0 +1,24 @@
+import type { ExpectedRevision, StreamRevision } from './event-store.port';
+
+/** The stream was not at the revision the writer expected (optimistic concurrency). */
+export class WrongExpectedRevisionError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    /** `undefined` when the stream does not exist. */
+    readonly actual: StreamRevision | undefined,
+  ) {
+    super(
+      `stream ${streamId}: expected revision ${String(expected)}, actual ${actual === undefined ? 'no stream' : actual}`,
+    );
+    this.name = 'WrongExpectedRevisionError';
+  }
+}
+
+/** Some of the appended event ids exist already, but not as the exact tail of this stream. */
+export class DuplicateEventIdError extends Error {
+  constructor(readonly eventId: string) {
+    super(`event id ${eventId} is already recorded elsewhere`);
+    this.name = 'DuplicateEventIdError';
+  }
+}
