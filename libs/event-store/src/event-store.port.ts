@@ -80,7 +80,10 @@ export type SubscriptionOptions = Readonly<{
 }>;
 
 export interface Subscription {
-  /** Resolves once the subscription has delivered everything that existed when it started. */
+  /**
+   * Resolves once the subscription has delivered everything that existed when it started;
+   * rejects if it is stopped before that.
+   */
   readonly caughtUp: Promise<void>;
   /** Last position handed to `handle` and acknowledged by it. */
   readonly lastProcessed: GlobalPosition | undefined;
@@ -100,8 +103,9 @@ export interface EventReader {
 export interface EventWriter {
   /**
    * Appends atomically: all events or none. Throws `WrongExpectedRevisionError` when the
-   * stream is not as expected. Re-appending events whose ids are already at the stream's end
-   * (a retried write) succeeds without writing and returns the original result.
+   * stream is not as expected. Re-appending events whose ids are already recorded consecutively in
+   * this stream (a retried write), whatever the expected revision, succeeds without writing and returns the original result. An empty
+   * list is refused with a `RangeError`; a payload that is not JSON with a `TypeError`.
    */
   appendToStream(
     streamId: string,

@@ -4,7 +4,11 @@
  */
 import type { Partner, ProductLine, Purpose, RightsHolder, ShareAllocation } from './values';
 
-type Command<Type extends string, Data> = Readonly<{ type: Type; data: Readonly<Data>; now: string }>;
+type Command<Type extends string, Data> = Readonly<{
+  type: Type;
+  data: Readonly<Data>;
+  now: string;
+}>;
 type NoData = Record<string, never>;
 
 export type EstablishJointVenture = Command<

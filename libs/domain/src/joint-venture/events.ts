@@ -107,7 +107,9 @@ export const EVENT_SCHEMA_VERSIONS: Readonly<Record<JointVentureEventType, numbe
   IntellectualPropertyRegistered: 1,
 };
 
-export const JOINT_VENTURE_EVENT_TYPES = Object.keys(EVENT_SCHEMA_VERSIONS) as JointVentureEventType[];
+export const JOINT_VENTURE_EVENT_TYPES = Object.keys(
+  EVENT_SCHEMA_VERSIONS,
+) as JointVentureEventType[];
 
 export function isJointVentureEventType(type: string): type is JointVentureEventType {
   return Object.prototype.hasOwnProperty.call(EVENT_SCHEMA_VERSIONS, type);

@@ -14,7 +14,12 @@ export type UnitTotals = Readonly<{
   inService: number;
 }>;
 
-export type IpResult = Readonly<{ ipResultId: string; title: string; kind: string; rightsHolders: RightsHolder[] }>;
+export type IpResult = Readonly<{
+  ipResultId: string;
+  title: string;
+  kind: string;
+  rightsHolders: RightsHolder[];
+}>;
 
 export type NoJointVenture = Readonly<{ status: 'none' }>;
 

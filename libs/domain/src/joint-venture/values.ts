@@ -2,7 +2,13 @@
 export type Basis = number;
 export const FULL_OWNERSHIP: Basis = 10_000;
 
-export const PURPOSES = ['development', 'production', 'modernization', 'repair', 'disposal'] as const;
+export const PURPOSES = [
+  'development',
+  'production',
+  'modernization',
+  'repair',
+  'disposal',
+] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
 export const IP_RESULT_KINDS = [

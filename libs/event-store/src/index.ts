@@ -1,0 +1,10 @@
+export * from './event-store.port';
+export * from './errors';
+export * from './hash-chain';
+export { openSqlite, type OpenSqliteOptions, type SqliteSynchronous } from './sqlite/open-sqlite';
+export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite.event-store';
+export {
+  InMemoryEventStore,
+  type InMemoryEventStoreOptions,
+} from './in-memory/in-memory.event-store';
+export type { SubscriptionSettings } from './polling-subscription';

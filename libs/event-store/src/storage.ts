@@ -1,0 +1,46 @@
+import type { GlobalPosition, RecordedEvent, StreamRevision } from './event-store.port';
+
+/**
+ * An event as the adapters keep it: payloads as JSON text, so every adapter hands back the same
+ * values (a fresh copy on each read, `Date`s as ISO strings) whatever the caller appended.
+ */
+export type StoredEvent = Readonly<{
+  position: GlobalPosition;
+  id: string;
+  streamId: string;
+  revision: StreamRevision;
+  type: string;
+  data: string;
+  metadata: string;
+  committedAt: string;
+}>;
+
+/** Serialises a payload; anything JSON cannot represent fails here, before a write starts. */
+export function encodeJson(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (text === undefined) throw new TypeError('event payloads must be JSON values');
+  return text;
+}
+
+/** Turns a stored row back into what the port returns. */
+export function decodeEvent(stored: StoredEvent): RecordedEvent {
+  return {
+    id: stored.id,
+    streamId: stored.streamId,
+    type: stored.type,
+    revision: stored.revision,
+    position: stored.position,
+    data: JSON.parse(stored.data) as unknown,
+    metadata: JSON.parse(stored.metadata) as RecordedEvent['metadata'],
+    committedAt: stored.committedAt,
+  };
+}
+
+/** Validates a read's `maxCount`; `undefined` means no limit. */
+export function readLimit(maxCount: number | undefined): number | undefined {
+  if (maxCount === undefined) return undefined;
+  if (!Number.isInteger(maxCount) || maxCount < 0) {
+    throw new RangeError(`maxCount must be a non-negative integer, got ${maxCount}`);
+  }
+  return maxCount;
+}
