@@ -1,0 +1,50 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/auth.decorators';
+import { ApiProblems } from '../shared/api-docs';
+import { JointVentureId } from '../shared/common.dto';
+import { HistoryQuery, StateQuery } from './audit.request.dto';
+import { AuditService } from './audit.service';
+
+const DEFAULT_HISTORY_PAGE = 100;
+
+/** History, time travel, verification and export: for the commission's auditors. */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('joint-ventures/:id')
+@Roles('auditor')
+@ApiProblems(400, 401, 403, 404)
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get('history')
+  @ApiOkResponse({
+    description: 'events in order with type, version, data and metadata; nextAfter pages on',
+  })
+  history(@JointVentureId() id: string, @Query() { after, limit }: HistoryQuery) {
+    return this.audit.history(id, after ?? -1, limit ?? DEFAULT_HISTORY_PAGE);
+  }
+
+  @Get('state')
+  @ApiOkResponse({
+    description:
+      'the state rebuilt from events as of a version or an instant (current when neither)',
+  })
+  state(@JointVentureId() id: string, @Query() asOf: StateQuery) {
+    return this.audit.stateAsOf(id, asOf);
+  }
+
+  @Get('verification')
+  @ApiOkResponse({
+    description: '{valid, events, firstBrokenVersion?} from recomputing the hash chain',
+  })
+  verification(@JointVentureId() id: string) {
+    return this.audit.verification(id);
+  }
+
+  @Get('export')
+  @ApiOkResponse({ description: 'the whole history with what is needed to verify it offline' })
+  export(@JointVentureId() id: string) {
+    return this.audit.export(id);
+  }
+}

@@ -1,0 +1,73 @@
+import { EVENT_STORE, openSqlite, SqliteEventStore, type EventStore } from '@app/event-store';
+import { createSqliteReadModelDb, migrateReadModels, type ReadModelDb } from '@app/read-models';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type Database from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import { APP_CONFIG, type AppConfig } from './app-config';
+
+/** Kysely handle on the read-model database (with checkpoints and command-side tables). */
+export const READ_MODEL_DB = Symbol('READ_MODEL_DB');
+const EVENTS_CONNECTION = Symbol('EVENTS_CONNECTION');
+const READ_MODEL_CONNECTION = Symbol('READ_MODEL_CONNECTION');
+
+/** Closes what the storage module opened, after the runners and the HTTP server have stopped. */
+@Injectable()
+class StorageShutdown implements OnApplicationShutdown {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODEL_DB) private readonly readModels: Kysely<ReadModelDb>,
+    @Inject(EVENTS_CONNECTION) private readonly events: Database.Database,
+    @Inject(READ_MODEL_CONNECTION) private readonly readModelConnection: Database.Database,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+    await this.readModels.destroy();
+    this.events.close();
+    this.readModelConnection.close();
+  }
+}
+
+/**
+ * The embedded default: one SQLite file holds events, read models and checkpoints. The event
+ * store and the read models get a connection each, so a Kysely transaction never swallows an
+ * append made meanwhile on the same connection.
+ */
+@Global()
+@Module({})
+export class StorageModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const open = () => openSqlite(config.databaseFile, { synchronous: config.SQLITE_SYNCHRONOUS });
+    return {
+      module: StorageModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: EVENTS_CONNECTION, useFactory: open },
+        { provide: READ_MODEL_CONNECTION, useFactory: open },
+        {
+          provide: EVENT_STORE,
+          inject: [EVENTS_CONNECTION],
+          useFactory: (connection: Database.Database) => new SqliteEventStore(connection),
+        },
+        {
+          provide: READ_MODEL_DB,
+          inject: [READ_MODEL_CONNECTION],
+          useFactory: async (connection: Database.Database) => {
+            const db = createSqliteReadModelDb(connection);
+            await migrateReadModels(db);
+            return db;
+          },
+        },
+        StorageShutdown,
+      ],
+      exports: [APP_CONFIG, EVENT_STORE, READ_MODEL_DB],
+    };
+  }
+}

@@ -1,0 +1,101 @@
+import type { Actor } from '@app/domain';
+import { loadConfig, type AppConfig } from '@app/runtime';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TokenService } from '../../../apps/api/src/auth/token.service';
+import { createApp } from '../../../apps/api/src/create-app';
+
+export type Reply = Readonly<{ status: number; body: any; headers: Record<string, unknown> }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export type Client = Readonly<{
+  get(url: string, headers?: Record<string, string>): Promise<Reply>;
+  post(url: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
+  put(url: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
+}>;
+
+export type TestApp = Readonly<{
+  app: NestFastifyApplication;
+  config: AppConfig;
+  dataDir: string;
+  /** A client sending a bearer token for this actor (or none). */
+  as(actor?: Actor): Promise<Client>;
+  /** A client sending raw requests, for headers and bodies a well-behaved client would not send. */
+  raw(options: Parameters<NestFastifyApplication['inject']>[0]): Promise<Reply>;
+  close(): Promise<void>;
+}>;
+
+/** The whole HTTP API on the embedded default, on a fresh data folder, through Fastify's inject. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'jv-e2e-'));
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  const app = await createApp(config);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  const tokens = app.get(TokenService);
+
+  const raw = async (options: Parameters<NestFastifyApplication['inject']>[0]): Promise<Reply> => {
+    const response = await app.inject(options);
+    const type = String(response.headers['content-type'] ?? '');
+    const body = type.includes('json') ? response.json() : response.body;
+    return { status: response.statusCode, body, headers: response.headers };
+  };
+
+  const as = async (actor?: Actor): Promise<Client> => {
+    const auth: Record<string, string> = actor ? { authorization: `Bearer ${await tokens.issue(actor)}` } : {};
+    const send = (method: 'GET' | 'POST' | 'PUT') => (url: string, body?: unknown, headers: Record<string, string> = {}) =>
+      raw({ method, url, headers: { ...auth, ...headers }, ...(body === undefined ? {} : { payload: body as object }) });
+    return {
+      get: (url, headers) => send('GET')(url, undefined, headers),
+      post: send('POST'),
+      put: send('PUT'),
+    };
+  };
+
+  return {
+    app,
+    config,
+    dataDir,
+    as,
+    raw,
+    close: async () => {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Retries an assertion until it passes: read models follow the log asynchronously. */
+export async function eventually<T>(check: () => Promise<T>, attempts = 100, delayMs = 50): Promise<T> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
+    try {
+      return await check();
+    } catch (error) {
+      lastError = error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+  throw lastError;
+}
+
+export const RU_MANAGER: Actor = { subject: 'alice', role: 'program-manager', memberState: 'RU' };
+export const BY_MANAGER: Actor = { subject: 'boris', role: 'program-manager', memberState: 'BY' };
+export const KZ_MANAGER: Actor = { subject: 'aigerim', role: 'program-manager', memberState: 'KZ' };
+export const AUDITOR: Actor = { subject: 'olga', role: 'auditor', memberState: 'AM' };
+export const VIEWER: Actor = { subject: 'vera', role: 'viewer', memberState: 'TJ' };
+
+export function establishBody(overrides: Record<string, unknown> = {}) {
+  return {
+    name: 'Eurasian Heavy Chassis JV',
+    decision: { reference: 'IMEC-21/4', date: '2024-06-14' },
+    purposes: ['development', 'production', 'modernization', 'repair', 'disposal'],
+    partners: [
+      { enterpriseCode: 'RU-UVZ', name: 'Uralvagonzavod', memberState: 'RU', shareBasisPoints: 5100 },
+      { enterpriseCode: 'BY-MZKT', name: 'Minsk Wheel Tractor Plant', memberState: 'BY', shareBasisPoints: 4900 },
+    ],
+    productLines: [{ productCode: 'MZKT-7930', name: 'Heavy wheeled chassis', standard: 'CSTO-STD-0042' }],
+    ...overrides,
+  };
+}
