@@ -1,4 +1,14 @@
-import { batch, CHASSIS, command, event, given, HISTORY, TANK } from './decider.fixtures';
+import {
+  batch,
+  CHASSIS,
+  command,
+  established,
+  event,
+  given,
+  HISTORY,
+  phaseEvent,
+  TANK,
+} from './decider.fixtures';
 import { InvalidCommandError, InvariantViolationError } from './errors';
 
 const fields = (error: InvalidCommandError) => error.violations.map((v) => v.field);
@@ -101,6 +111,13 @@ describe('units in service bound modernization, repair and disposal', () => {
           { field: 'quantity', message: 'cannot modernize 11 units of T-72B3: 10 in service' },
         ],
       });
+  });
+
+  it('refuses to start a modernization or a repair with no unit in service', () => {
+    for (const type of ['StartModernization', 'StartRepair'] as const)
+      given(established(), phaseEvent('ProductionStarted'))
+        .when(command(type, {}))
+        .thenThrows(InvariantViolationError, { violations: [{ field: 'units' }] });
   });
 
   it('refuses a product line without units in service', () => {

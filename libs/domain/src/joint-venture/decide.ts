@@ -19,6 +19,7 @@ import type {
 } from './commands';
 import {
   IllegalTransitionError,
+  InvariantViolationError,
   JointVentureAlreadyExistsError,
   JointVentureNotFoundError,
 } from './errors';
@@ -75,6 +76,18 @@ function establish(command: EstablishJointVenture, state: JointVentureState): Jo
       },
     },
   ];
+}
+
+/**
+ * A modernization or repair can only complete on units in service; entering one with none
+ * would leave the JV in a phase it cannot complete, so it is refused up front.
+ */
+function requireUnitsInService(jv: ExistingJointVenture, work: string): void {
+  const inService = Object.values(jv.units).reduce((sum, totals) => sum + totals.inService, 0);
+  if (inService === 0)
+    throw new InvariantViolationError([
+      { field: 'units', message: `no units are in service to ${work}` },
+    ]);
 }
 
 /** The JV the command applies to, provided the lifecycle allows the action in its phase. */
@@ -230,8 +243,10 @@ export function decide(
     case 'StartProduction':
       return [{ type: 'ProductionStarted', data: {} }];
     case 'StartModernization':
+      requireUnitsInService(jv, 'modernize');
       return [{ type: 'ModernizationStarted', data: {} }];
     case 'StartRepair':
+      requireUnitsInService(jv, 'repair');
       return [{ type: 'RepairStarted', data: {} }];
     case 'StartDisposal':
       return [{ type: 'DisposalStarted', data: {} }];
