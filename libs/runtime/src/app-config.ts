@@ -32,7 +32,7 @@ export class AppConfig {
   @IsString() HOST = '0.0.0.0';
   @IsString() @MinLength(1) DATA_DIR = './data';
   @IsIn(['FULL', 'EXTRA', 'NORMAL']) SQLITE_SYNCHRONOUS: 'FULL' | 'EXTRA' | 'NORMAL' = 'FULL';
-  @IsIn(['sqlite']) EVENT_STORE: 'sqlite' = 'sqlite';
+  @IsIn(['sqlite']) EVENT_STORE = 'sqlite' as const;
 
   /** ISO 3166-1 alpha-2 codes of the treaty's member states: configuration, since membership changes. */
   @Transform(list)
