@@ -15,12 +15,15 @@ describe('authentication and roles', () => {
 
   beforeAll(async () => {
     testApp = await startTestApp();
-    const created = await (await testApp.as(RU_MANAGER)).post('/joint-ventures', establishBody({ name: 'Auth Target' }));
+    const created = await (
+      await testApp.as(RU_MANAGER)
+    ).post('/joint-ventures', establishBody({ name: 'Auth Target' }));
     jv = `/joint-ventures/${created.body.id}`;
   });
   afterAll(() => testApp.close());
 
-  const historyLength = async () => (await (await testApp.as(AUDITOR)).get(`${jv}/history`)).body.items.length;
+  const historyLength = async () =>
+    (await (await testApp.as(AUDITOR)).get(`${jv}/history`)).body.items.length;
 
   it('answers 401 without a token or with a bad one, on reads and commands', async () => {
     const anonymous = await testApp.as();
@@ -29,7 +32,9 @@ describe('authentication and roles', () => {
     const forged = await testApp.raw({
       method: 'GET',
       url: '/joint-ventures',
-      headers: { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJtYWxsb3J5In0.c2lnbmF0dXJl' },
+      headers: {
+        authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJtYWxsb3J5In0.c2lnbmF0dXJl',
+      },
     });
     expect(forged.status).toBe(401);
     expect(forged.headers['content-type']).toContain('application/problem+json');
@@ -77,7 +82,11 @@ describe('authentication and roles', () => {
     const docs = await testApp.raw({ method: 'GET', url: '/docs-json' });
     expect(docs.status).toBe(200);
     expect(Object.keys(docs.body.paths)).toEqual(
-      expect.arrayContaining(['/joint-ventures', '/joint-ventures/{id}/history', '/joint-ventures/{id}/verification']),
+      expect.arrayContaining([
+        '/joint-ventures',
+        '/joint-ventures/{id}/history',
+        '/joint-ventures/{id}/verification',
+      ]),
     );
   });
 });

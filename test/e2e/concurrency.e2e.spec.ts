@@ -1,4 +1,11 @@
-import { AUDITOR, establishBody, RU_MANAGER, startTestApp, type Client, type TestApp } from './support/test-app';
+import {
+  AUDITOR,
+  establishBody,
+  RU_MANAGER,
+  startTestApp,
+  type Client,
+  type TestApp,
+} from './support/test-app';
 
 /** If-Match, Idempotency-Key and concurrent writers on one JV. */
 describe('optimistic concurrency and idempotency', () => {
@@ -19,21 +26,32 @@ describe('optimistic concurrency and idempotency', () => {
     await manager.post(`${jv}/production/start`, {});
     return jv;
   }
-  const batch = (batchReference: string) => ({ productCode: 'MZKT-7930', quantity: 1, batchReference, producedOn: '2025-01-01' });
+  const batch = (batchReference: string) => ({
+    productCode: 'MZKT-7930',
+    quantity: 1,
+    batchReference,
+    producedOn: '2025-01-01',
+  });
   const history = async (jv: string) => (await auditor.get(`${jv}/history`)).body.items;
 
   it('applies a command with a matching If-Match and refuses a stale one with 412 and the current version', async () => {
     const jv = await newJointVenture('If-Match JV');
-    const applied = await manager.post(`${jv}/production/batches`, batch('A'), { 'if-match': 'W/"1"' });
+    const applied = await manager.post(`${jv}/production/batches`, batch('A'), {
+      'if-match': 'W/"1"',
+    });
     expect(applied.status).toBe(200);
     expect(applied.headers.etag).toBe('W/"2"');
 
-    const stale = await manager.post(`${jv}/production/batches`, batch('B'), { 'if-match': 'W/"1"' });
+    const stale = await manager.post(`${jv}/production/batches`, batch('B'), {
+      'if-match': 'W/"1"',
+    });
     expect(stale.status).toBe(412);
     expect(stale.body).toMatchObject({ status: 412, currentVersion: 2 });
     expect(await history(jv)).toHaveLength(3);
 
-    const malformed = await manager.post(`${jv}/production/batches`, batch('C'), { 'if-match': 'yesterday' });
+    const malformed = await manager.post(`${jv}/production/batches`, batch('C'), {
+      'if-match': 'yesterday',
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.body.errors).toEqual([expect.objectContaining({ field: 'If-Match' })]);
   });
@@ -47,7 +65,9 @@ describe('optimistic concurrency and idempotency', () => {
     expect(retry.status).toBe(200);
     expect(retry.body).toEqual(first.body);
     expect(retry.headers.etag).toBe(first.headers.etag);
-    expect((await history(jv)).filter((event: { type: string }) => event.type === 'BatchProduced')).toHaveLength(1);
+    expect(
+      (await history(jv)).filter((event: { type: string }) => event.type === 'BatchProduced'),
+    ).toHaveLength(1);
 
     const reused = await manager.post(`${jv}/production/batches`, batch('other'), headers);
     expect(reused.status).toBe(409);
@@ -56,8 +76,16 @@ describe('optimistic concurrency and idempotency', () => {
 
   it('establishes one JV for a retried establishment with the same key', async () => {
     const headers = { 'idempotency-key': 'establish-42' };
-    const first = await manager.post('/joint-ventures', establishBody({ name: 'Keyed JV' }), headers);
-    const retry = await manager.post('/joint-ventures', establishBody({ name: 'Keyed JV' }), headers);
+    const first = await manager.post(
+      '/joint-ventures',
+      establishBody({ name: 'Keyed JV' }),
+      headers,
+    );
+    const retry = await manager.post(
+      '/joint-ventures',
+      establishBody({ name: 'Keyed JV' }),
+      headers,
+    );
     expect(first.status).toBe(201);
     expect(retry.status).toBe(201);
     expect(retry.body).toEqual(first.body);
@@ -67,7 +95,9 @@ describe('optimistic concurrency and idempotency', () => {
   it('lets concurrent writers without If-Match all succeed by re-deciding, with no lost event', async () => {
     const jv = await newJointVenture('Busy JV');
     const replies = await Promise.all(
-      Array.from({ length: 12 }, (_, index) => manager.post(`${jv}/production/batches`, batch(`C-${index}`))),
+      Array.from({ length: 12 }, (_, index) =>
+        manager.post(`${jv}/production/batches`, batch(`C-${index}`)),
+      ),
     );
     expect(replies.map((reply) => reply.status)).toEqual(Array(12).fill(200));
     const versions = replies.map((reply) => reply.body.version).sort((a, b) => a - b);

@@ -30,7 +30,10 @@ describe('joint-venture lifecycle over HTTP (embedded SQLite)', () => {
 
   async function ok(reply: Promise<{ status: number; body: { version: number } }>, status = 200) {
     const { status: actual, body } = await reply;
-    expect({ status: actual, body }).toMatchObject({ status, body: { version: expect.any(Number) } });
+    expect({ status: actual, body }).toMatchObject({
+      status,
+      body: { version: expect.any(Number) },
+    });
     return body.version;
   }
 
@@ -43,30 +46,62 @@ describe('joint-venture lifecycle over HTTP (embedded SQLite)', () => {
     const jv = `/joint-ventures/${id}`;
 
     await ok(manager.post(`${jv}/development/start`, {}));
-    await ok(manager.post(`${jv}/development/milestones`, { name: 'Prototype passed trials', reachedOn: '2025-01-20' }));
+    await ok(
+      manager.post(`${jv}/development/milestones`, {
+        name: 'Prototype passed trials',
+        reachedOn: '2025-01-20',
+      }),
+    );
     await ok(partnerManager.post(`${jv}/production/start`, { reason: 'State trials passed' }));
-    await ok(manager.post(`${jv}/production/batches`, { productCode: 'MZKT-7930', quantity: 40, batchReference: 'B-1', producedOn: '2025-03-01' }));
-    await ok(manager.post(`${jv}/production/batches`, { productCode: 'MZKT-7930', quantity: 20, batchReference: 'B-2', producedOn: '2025-04-01' }));
+    await ok(
+      manager.post(`${jv}/production/batches`, {
+        productCode: 'MZKT-7930',
+        quantity: 40,
+        batchReference: 'B-1',
+        producedOn: '2025-03-01',
+      }),
+    );
+    await ok(
+      manager.post(`${jv}/production/batches`, {
+        productCode: 'MZKT-7930',
+        quantity: 20,
+        batchReference: 'B-2',
+        producedOn: '2025-04-01',
+      }),
+    );
     const beforeModernization = await ok(manager.post(`${jv}/modernization/start`, {}));
-    await ok(manager.post(`${jv}/modernization/complete`, { productCode: 'MZKT-7930', fromVersion: 'v1', toVersion: 'v2', quantity: 15 }));
+    await ok(
+      manager.post(`${jv}/modernization/complete`, {
+        productCode: 'MZKT-7930',
+        fromVersion: 'v1',
+        toVersion: 'v2',
+        quantity: 15,
+      }),
+    );
     await ok(manager.post(`${jv}/repair/start`, {}));
     await ok(manager.post(`${jv}/repair/complete`, { productCode: 'MZKT-7930', quantity: 5 }));
-    await ok(manager.post(`${jv}/partners`, {
-      partner: { enterpriseCode: 'KZ-KEC', name: 'Kazakhstan Engineering', memberState: 'KZ' },
-      allocation: [
-        { enterpriseCode: 'RU-UVZ', shareBasisPoints: 4000 },
-        { enterpriseCode: 'BY-MZKT', shareBasisPoints: 3500 },
-        { enterpriseCode: 'KZ-KEC', shareBasisPoints: 2500 },
-      ],
-    }));
-    await ok(manager.put(`${jv}/shares`, {
-      allocation: [
-        { enterpriseCode: 'RU-UVZ', shareBasisPoints: 3400 },
-        { enterpriseCode: 'BY-MZKT', shareBasisPoints: 3300 },
-        { enterpriseCode: 'KZ-KEC', shareBasisPoints: 3300 },
-      ],
-    }));
-    await ok(manager.post(`${jv}/product-lines`, { productCode: 'KEC-100', name: 'Recovery vehicle' }));
+    await ok(
+      manager.post(`${jv}/partners`, {
+        partner: { enterpriseCode: 'KZ-KEC', name: 'Kazakhstan Engineering', memberState: 'KZ' },
+        allocation: [
+          { enterpriseCode: 'RU-UVZ', shareBasisPoints: 4000 },
+          { enterpriseCode: 'BY-MZKT', shareBasisPoints: 3500 },
+          { enterpriseCode: 'KZ-KEC', shareBasisPoints: 2500 },
+        ],
+      }),
+    );
+    await ok(
+      manager.put(`${jv}/shares`, {
+        allocation: [
+          { enterpriseCode: 'RU-UVZ', shareBasisPoints: 3400 },
+          { enterpriseCode: 'BY-MZKT', shareBasisPoints: 3300 },
+          { enterpriseCode: 'KZ-KEC', shareBasisPoints: 3300 },
+        ],
+      }),
+    );
+    await ok(
+      manager.post(`${jv}/product-lines`, { productCode: 'KEC-100', name: 'Recovery vehicle' }),
+    );
     const ip = await manager.post(`${jv}/ip-results`, {
       title: 'Suspension damping method',
       kind: 'patent',
@@ -77,15 +112,29 @@ describe('joint-venture lifecycle over HTTP (embedded SQLite)', () => {
     });
     expect(ip.status).toBe(200);
     expect(ip.body.ipResultId).toMatch(/^[0-9a-f-]{36}$/);
-    await ok(manager.post(`${jv}/partners/KZ-KEC/withdraw`, {
-      allocation: [
-        { enterpriseCode: 'RU-UVZ', shareBasisPoints: 5000 },
-        { enterpriseCode: 'BY-MZKT', shareBasisPoints: 5000 },
-      ],
-    }));
+    await ok(
+      manager.post(`${jv}/partners/KZ-KEC/withdraw`, {
+        allocation: [
+          { enterpriseCode: 'RU-UVZ', shareBasisPoints: 5000 },
+          { enterpriseCode: 'BY-MZKT', shareBasisPoints: 5000 },
+        ],
+      }),
+    );
     await ok(manager.post(`${jv}/disposal/start`, {}));
-    await ok(manager.post(`${jv}/disposal/lots`, { productCode: 'MZKT-7930', quantity: 10, method: 'dismantling' }));
-    await ok(manager.post(`${jv}/disposal/lots`, { productCode: 'MZKT-7930', quantity: 5, method: 'recycling' }));
+    await ok(
+      manager.post(`${jv}/disposal/lots`, {
+        productCode: 'MZKT-7930',
+        quantity: 10,
+        method: 'dismantling',
+      }),
+    );
+    await ok(
+      manager.post(`${jv}/disposal/lots`, {
+        productCode: 'MZKT-7930',
+        quantity: 5,
+        method: 'recycling',
+      }),
+    );
     const instantBeforeClosing = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 5));
     const finalVersion = await ok(manager.post(`${jv}/disposal/complete`, {}));
@@ -109,7 +158,14 @@ describe('joint-venture lifecycle over HTTP (embedded SQLite)', () => {
     });
     expect(detail.ipResults).toHaveLength(1);
     expect(detail.productLines).toEqual([
-      expect.objectContaining({ productCode: 'MZKT-7930', produced: 60, modernized: 15, repaired: 5, disposed: 15, inService: 45 }),
+      expect.objectContaining({
+        productCode: 'MZKT-7930',
+        produced: 60,
+        modernized: 15,
+        repaired: 5,
+        disposed: 15,
+        inService: 45,
+      }),
       expect.objectContaining({ productCode: 'KEC-100', produced: 0, inService: 0 }),
     ]);
 
@@ -119,14 +175,26 @@ describe('joint-venture lifecycle over HTTP (embedded SQLite)', () => {
 
     const timeline = await viewer.get(`${jv}/timeline`);
     expect(timeline.body.periods.map((p: { phase: string }) => p.phase)).toEqual([
-      'established', 'development', 'production', 'modernization', 'production', 'repair', 'production', 'disposal', 'closed',
+      'established',
+      'development',
+      'production',
+      'modernization',
+      'production',
+      'repair',
+      'production',
+      'disposal',
+      'closed',
     ]);
-    expect(timeline.body.periods[0]).toEqual(expect.objectContaining({ leftAt: expect.any(String), durationSeconds: expect.any(Number) }));
+    expect(timeline.body.periods[0]).toEqual(
+      expect.objectContaining({ leftAt: expect.any(String), durationSeconds: expect.any(Number) }),
+    );
 
     // Auditors read the log itself: the whole history with metadata, in order.
     const history = await auditor.get(`${jv}/history`);
     expect(history.status).toBe(200);
-    expect(history.body.items.map((e: { version: number }) => e.version)).toEqual([...Array(19).keys()]);
+    expect(history.body.items.map((e: { version: number }) => e.version)).toEqual([
+      ...Array(19).keys(),
+    ]);
     expect(history.body.items[3]).toMatchObject({
       type: 'ProductionStarted',
       metadata: {
@@ -142,10 +210,21 @@ describe('joint-venture lifecycle over HTTP (embedded SQLite)', () => {
 
     // Time travel: by version and by instant, replayed from events.
     const asOfVersion = await auditor.get(`${jv}/state?version=${beforeModernization - 1}`);
-    expect(asOfVersion.body).toMatchObject({ version: beforeModernization - 1, state: { phase: 'production' } });
-    expect(asOfVersion.body.state.units['MZKT-7930']).toMatchObject({ produced: 60, modernized: 0 });
-    const asOfInstant = await auditor.get(`${jv}/state?at=${encodeURIComponent(instantBeforeClosing)}`);
-    expect(asOfInstant.body).toMatchObject({ version: finalVersion - 1, state: { phase: 'disposal' } });
+    expect(asOfVersion.body).toMatchObject({
+      version: beforeModernization - 1,
+      state: { phase: 'production' },
+    });
+    expect(asOfVersion.body.state.units['MZKT-7930']).toMatchObject({
+      produced: 60,
+      modernized: 0,
+    });
+    const asOfInstant = await auditor.get(
+      `${jv}/state?at=${encodeURIComponent(instantBeforeClosing)}`,
+    );
+    expect(asOfInstant.body).toMatchObject({
+      version: finalVersion - 1,
+      state: { phase: 'disposal' },
+    });
 
     const verification = await auditor.get(`${jv}/verification`);
     expect(verification.body).toEqual({ id, valid: true, events: 19 });
@@ -153,11 +232,17 @@ describe('joint-venture lifecycle over HTTP (embedded SQLite)', () => {
 
   it('dissolves a JV from development, and frees its name for a new JV', async () => {
     const name = 'Joint Optics Venture';
-    const created = await manager.post('/joint-ventures', establishBody({ name, purposes: ['development'] }));
+    const created = await manager.post(
+      '/joint-ventures',
+      establishBody({ name, purposes: ['development'] }),
+    );
     const jv = `/joint-ventures/${created.body.id}`;
     await ok(manager.post(`${jv}/development/start`, {}));
 
-    const sameName = await manager.post('/joint-ventures', establishBody({ name: '  joint OPTICS venture ' }));
+    const sameName = await manager.post(
+      '/joint-ventures',
+      establishBody({ name: '  joint OPTICS venture ' }),
+    );
     expect(sameName.status).toBe(409);
     expect(sameName.body.errors).toEqual([expect.objectContaining({ field: 'name' })]);
 
@@ -179,22 +264,44 @@ describe('joint-venture lifecycle over HTTP (embedded SQLite)', () => {
     const verification = await auditor.get(`${jv}/verification`);
     expect(verification.body).toMatchObject({ valid: true, events: 3 });
 
-    const reused = await manager.post('/joint-ventures', establishBody({ name: name.toUpperCase() }));
+    const reused = await manager.post(
+      '/joint-ventures',
+      establishBody({ name: name.toUpperCase() }),
+    );
     expect(reused.status).toBe(201);
   });
 
   it('names the first tampered event when a stored event is changed', async () => {
-    const created = await manager.post('/joint-ventures', establishBody({ name: 'Tamper Target JV' }));
+    const created = await manager.post(
+      '/joint-ventures',
+      establishBody({ name: 'Tamper Target JV' }),
+    );
     const jv = `/joint-ventures/${created.body.id}`;
     await ok(manager.post(`${jv}/production/start`, {}));
-    await ok(manager.post(`${jv}/production/batches`, { productCode: 'MZKT-7930', quantity: 7, batchReference: 'T-1', producedOn: '2025-05-01' }));
-    await ok(manager.post(`${jv}/production/batches`, { productCode: 'MZKT-7930', quantity: 8, batchReference: 'T-2', producedOn: '2025-05-02' }));
+    await ok(
+      manager.post(`${jv}/production/batches`, {
+        productCode: 'MZKT-7930',
+        quantity: 7,
+        batchReference: 'T-1',
+        producedOn: '2025-05-01',
+      }),
+    );
+    await ok(
+      manager.post(`${jv}/production/batches`, {
+        productCode: 'MZKT-7930',
+        quantity: 8,
+        batchReference: 'T-2',
+        producedOn: '2025-05-02',
+      }),
+    );
     expect((await auditor.get(`${jv}/verification`)).body.valid).toBe(true);
 
     // Someone with file access edits the quantity of the first batch (revision 2).
     const db = new Database(testApp.config.databaseFile);
     const changed = db
-      .prepare(`update events set data = json_set(data, '$.quantity', 700) where stream_id = ? and revision = 2`)
+      .prepare(
+        `update events set data = json_set(data, '$.quantity', 700) where stream_id = ? and revision = 2`,
+      )
       .run(`joint-venture-${created.body.id}`);
     db.close();
     expect(changed.changes).toBe(1);

@@ -34,8 +34,6 @@ import { CommandSender, RecordJointVentureFactHandler } from './shared/record-co
 import { MemberStateConstraint } from './shared/validators';
 import { VersionEtagInterceptor } from './shared/version-etag.interceptor';
 
-/** How long a pending Idempotency-Key claim counts as still running elsewhere. */
-const IDEMPOTENCY_LEASE_MS = 30_000;
 const COMMAND_SIDE_DB = Symbol('COMMAND_SIDE_DB');
 
 const commandSide: Provider[] = [
@@ -54,7 +52,7 @@ const commandSide: Provider[] = [
     useFactory: (store: EventStore, db: Kysely<CommandSideTables>, config: AppConfig) =>
       new JointVentureCommandService(
         new JointVentureLedger(store, config.STATE_CACHE_SIZE),
-        new IdempotencyStore(db, IDEMPOTENCY_LEASE_MS),
+        new IdempotencyStore(db, config.IDEMPOTENCY_LEASE_MS),
         new NameRegistry(db),
         { conflictRetries: config.COMMAND_CONFLICT_RETRIES },
       ),

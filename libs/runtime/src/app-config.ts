@@ -51,6 +51,11 @@ export class AppConfig {
   @Transform(int) @IsInt() @Min(1024) @Max(16 * 1024 * 1024) BODY_LIMIT_BYTES = 1024 * 1024;
   /** How often a command is re-read and re-decided when a concurrent writer got there first. */
   @Transform(int) @IsInt() @Min(0) @Max(20) COMMAND_CONFLICT_RETRIES = 5;
+  /**
+   * How long a command holding an Idempotency-Key counts as still running; a retry within it
+   * gets 409, after it the command is taken to have crashed and is resolved from the stream.
+   */
+  @Transform(int) @IsInt() @Min(1000) IDEMPOTENCY_LEASE_MS = 30_000;
   /** Joint ventures whose folded state is kept in memory so a command costs O(new events). */
   @Transform(int) @IsInt() @Min(0) STATE_CACHE_SIZE = 10_000;
   /** Run the projections inside the API process (the embedded default). */

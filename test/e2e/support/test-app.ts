@@ -43,9 +43,18 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   };
 
   const as = async (actor?: Actor): Promise<Client> => {
-    const auth: Record<string, string> = actor ? { authorization: `Bearer ${await tokens.issue(actor)}` } : {};
-    const send = (method: 'GET' | 'POST' | 'PUT') => (url: string, body?: unknown, headers: Record<string, string> = {}) =>
-      raw({ method, url, headers: { ...auth, ...headers }, ...(body === undefined ? {} : { payload: body as object }) });
+    const auth: Record<string, string> = actor
+      ? { authorization: `Bearer ${await tokens.issue(actor)}` }
+      : {};
+    const send =
+      (method: 'GET' | 'POST' | 'PUT') =>
+      (url: string, body?: unknown, headers: Record<string, string> = {}) =>
+        raw({
+          method,
+          url,
+          headers: { ...auth, ...headers },
+          ...(body === undefined ? {} : { payload: body as object }),
+        });
     return {
       get: (url, headers) => send('GET')(url, undefined, headers),
       post: send('POST'),
@@ -67,7 +76,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
 }
 
 /** Retries an assertion until it passes: read models follow the log asynchronously. */
-export async function eventually<T>(check: () => Promise<T>, attempts = 100, delayMs = 50): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T>,
+  attempts = 100,
+  delayMs = 50,
+): Promise<T> {
   let lastError: unknown;
   for (let attempt = 0; attempt < attempts; attempt += 1) {
     try {
@@ -92,10 +105,22 @@ export function establishBody(overrides: Record<string, unknown> = {}) {
     decision: { reference: 'IMEC-21/4', date: '2024-06-14' },
     purposes: ['development', 'production', 'modernization', 'repair', 'disposal'],
     partners: [
-      { enterpriseCode: 'RU-UVZ', name: 'Uralvagonzavod', memberState: 'RU', shareBasisPoints: 5100 },
-      { enterpriseCode: 'BY-MZKT', name: 'Minsk Wheel Tractor Plant', memberState: 'BY', shareBasisPoints: 4900 },
+      {
+        enterpriseCode: 'RU-UVZ',
+        name: 'Uralvagonzavod',
+        memberState: 'RU',
+        shareBasisPoints: 5100,
+      },
+      {
+        enterpriseCode: 'BY-MZKT',
+        name: 'Minsk Wheel Tractor Plant',
+        memberState: 'BY',
+        shareBasisPoints: 4900,
+      },
     ],
-    productLines: [{ productCode: 'MZKT-7930', name: 'Heavy wheeled chassis', standard: 'CSTO-STD-0042' }],
+    productLines: [
+      { productCode: 'MZKT-7930', name: 'Heavy wheeled chassis', standard: 'CSTO-STD-0042' },
+    ],
     ...overrides,
   };
 }
