@@ -75,6 +75,17 @@ describe('authentication and roles', () => {
     });
   });
 
+  it('serves metrics to operators only', async () => {
+    const operator = await testApp.as({ subject: 'otto', role: 'operator', memberState: 'KG' });
+    const metrics = await operator.get('/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain(
+      'jv_commands_total{command="EstablishJointVenture",outcome="ok"} 1',
+    );
+    expect(metrics.body).toContain('jv_projection_checkpoint{projection="JointVentureSummaries"}');
+    expect((await (await testApp.as(VIEWER)).get('/metrics')).status).toBe(403);
+  });
+
   it('serves health and the OpenAPI document without a token', async () => {
     const health = await testApp.raw({ method: 'GET', url: '/health' });
     expect(health.status).toBe(200);

@@ -26,6 +26,7 @@ import { IdempotencyStore } from './ledger/idempotency.store';
 import { JointVentureCommandService } from './ledger/joint-venture-commands.service';
 import { JointVentureLedger } from './ledger/joint-venture.ledger';
 import { NameRegistry } from './ledger/name-registry';
+import { LedgerMetrics, MetricsController } from './metrics/metrics';
 import { LifecycleController } from './lifecycle/lifecycle.controller';
 import { PartnersController } from './partners/partners.controller';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
@@ -80,6 +81,7 @@ const http: Provider[] = [
 ];
 
 const queries: Provider[] = [
+  LedgerMetrics,
   AuditService,
   {
     provide: JointVentureQueries,
@@ -115,6 +117,7 @@ export class ApiModule {
         QueriesController,
         AuditController,
         HealthController,
+        MetricsController,
       ],
       providers: [...commandSide, ...http, ...queries],
     };

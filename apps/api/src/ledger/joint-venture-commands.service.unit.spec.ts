@@ -134,7 +134,7 @@ describe('JointVentureCommandService', () => {
     await service().execute(request(establish));
     let attempts = 0;
     const alwaysBehind = new (class extends InMemoryEventStore {
-      override async appendToStream(streamId: string) {
+      override async appendToStream(streamId: string): Promise<never> {
         attempts += 1;
         throw new WrongExpectedRevisionError(streamId, 0, 1);
       }

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { CommandOutcome } from '../ledger/idempotency.store';
 import { JointVentureCommandService } from '../ledger/joint-venture-commands.service';
+import { LedgerMetrics } from '../metrics/metrics';
 import type { CommandEnvelope } from './command-envelope';
 
 type DomainCommand = Omit<JointVentureCommand, 'now'>;
@@ -24,6 +25,7 @@ export class RecordJointVentureFact extends Command<CommandOutcome> {
 export class RecordJointVentureFactHandler implements ICommandHandler<RecordJointVentureFact> {
   constructor(
     @Inject(JointVentureCommandService) private readonly commands: JointVentureCommandService,
+    private readonly metrics: LedgerMetrics,
   ) {}
 
   execute({
@@ -32,7 +34,9 @@ export class RecordJointVentureFactHandler implements ICommandHandler<RecordJoin
     envelope,
     reason,
   }: RecordJointVentureFact): Promise<CommandOutcome> {
-    return this.commands.execute({ jointVentureId, command, reason, ...envelope });
+    return this.metrics.observe(command.type, () =>
+      this.commands.execute({ jointVentureId, command, reason, ...envelope }),
+    );
   }
 }
 
