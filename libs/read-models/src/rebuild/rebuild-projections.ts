@@ -1,0 +1,153 @@
+/**
+ * Rebuilds read models from the event store: replays the whole joint-venture log into fresh
+ * tables, then swaps their contents into the live tables in one write transaction. Readers
+ * see the old read models until that commit and the new ones after it, never a half-built one.
+ */
+import { JOINT_VENTURE_STREAM_PREFIX } from '@app/domain';
+import type { EventReader, GlobalPosition } from '@app/event-store';
+import { sql, type Kysely } from 'kysely';
+import { storeCheckpoint } from '../checkpoints';
+import { JOINT_VENTURE_PROJECTIONS } from '../migrations';
+import { toProjectedEvent, type Projection } from '../projection';
+import type { ReadModelDb } from '../read-model-db';
+import type { RebuildSpace } from './rebuild-space';
+
+export type RebuildProjectionsOptions = Readonly<{
+  db: Kysely<ReadModelDb>;
+  events: Pick<EventReader, 'readAll'>;
+  space: RebuildSpace;
+  /** Default: every joint-venture projection. */
+  projections?: readonly Projection[];
+  /** Events per replay transaction (default 500). */
+  batchSize?: number;
+}>;
+
+export type RebuildReport = Readonly<{
+  eventsReplayed: number;
+  /** The checkpoint every rebuilt projection now holds; null when the log is empty. */
+  position: string | null;
+  projections: readonly Readonly<{ name: string; rows: Readonly<Record<string, number>> }>[];
+}>;
+
+/** Only for copying tables by name; the projections stay fully typed. */
+type UntypedDb = Kysely<Record<string, Record<string, unknown>>>;
+
+/**
+ * Safe beside live runners, in this process or another one on the same database: each runner
+ * re-reads its checkpoint inside its batch transaction, so it skips whatever the rebuild's
+ * swap already covered and carries on from there.
+ */
+export async function rebuildProjections(
+  options: RebuildProjectionsOptions,
+): Promise<RebuildReport> {
+  const { db, space } = options;
+  const projections = options.projections ?? JOINT_VENTURE_PROJECTIONS;
+  const replay = new Replay(options.events, projections, space.schema, options.batchSize ?? 500);
+
+  await space.open(db);
+  try {
+    for (const projection of projections) {
+      await projection.createTables(db.withSchema(space.schema));
+    }
+
+    // A plain BEGIN, not the write lock: the batch writes only the scratch tables, and a
+    // deferred SQLite transaction locks only the files it writes, so live writers go on.
+    let more = true;
+    while (more) {
+      more = await db.connection().execute((conn) => inPlainTransaction(conn, replay.batch));
+    }
+
+    return await db.transaction().execute(async (trx) => {
+      // Catch up with what was appended during the replay. On SQLite this transaction holds
+      // the write lock, so nothing commits meanwhile, and since a live runner only checkpoints
+      // events committed before that, the head read here is at or past every live checkpoint.
+      more = true;
+      while (more) more = await replay.batch(trx);
+      const report: { name: string; rows: Record<string, number> }[] = [];
+      for (const projection of projections) {
+        report.push({ name: projection.name, rows: await swap(trx, space.schema, projection) });
+        await storeCheckpoint(trx, projection.name, replay.position);
+      }
+      return {
+        eventsReplayed: replay.count,
+        position: replay.position?.toString() ?? null,
+        projections: report,
+      };
+    });
+  } finally {
+    await space.close(db);
+  }
+}
+
+/** Pages through the log from position 0, applying every event to every scratch projection. */
+class Replay {
+  position: GlobalPosition | undefined;
+  count = 0;
+
+  constructor(
+    private readonly events: Pick<EventReader, 'readAll'>,
+    private readonly projections: readonly Projection[],
+    private readonly schema: string,
+    private readonly batchSize: number,
+  ) {}
+
+  /** Applies the next page inside `db`'s transaction; false once the log is exhausted. */
+  readonly batch = async (db: Kysely<ReadModelDb>): Promise<boolean> => {
+    const page = await this.events.readAll({
+      after: this.position,
+      maxCount: this.batchSize,
+      streamPrefix: JOINT_VENTURE_STREAM_PREFIX,
+    });
+    const scratch = db.withSchema(this.schema);
+    for (const recorded of page) {
+      const event = toProjectedEvent(recorded);
+      if (event !== undefined) {
+        for (const projection of this.projections) await projection.handle(scratch, event);
+      }
+      this.position = recorded.position;
+      this.count++;
+    }
+    return page.length > 0;
+  };
+}
+
+async function inPlainTransaction<T>(
+  conn: Kysely<ReadModelDb>,
+  work: (db: Kysely<ReadModelDb>) => Promise<T>,
+): Promise<T> {
+  await sql`begin`.execute(conn);
+  try {
+    const result = await work(conn);
+    await sql`commit`.execute(conn);
+    return result;
+  } catch (error) {
+    await sql`rollback`.execute(conn);
+    throw error;
+  }
+}
+
+/** Replaces the live tables' rows with the rebuilt ones; returns the row count per table. */
+async function swap(
+  trx: Kysely<ReadModelDb>,
+  schema: string,
+  projection: Projection,
+): Promise<Record<string, number>> {
+  const live = trx as unknown as UntypedDb;
+  const fresh = trx.withSchema(schema) as unknown as UntypedDb;
+  for (const table of [...projection.tables].reverse()) await live.deleteFrom(table.name).execute();
+  const rows: Record<string, number> = {};
+  for (const { name, columns } of projection.tables) {
+    // Columns by name: a live table altered by a later migration may order them differently.
+    await live
+      .insertInto(name)
+      .columns(columns)
+      .expression(fresh.selectFrom(name).select(columns))
+      .execute();
+    const { n } = await live
+      .selectFrom(name)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    rows[name] = Number(n);
+  }
+  return rows;
+}

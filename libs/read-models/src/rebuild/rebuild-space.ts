@@ -1,0 +1,50 @@
+/**
+ * Where a rebuild builds its fresh tables before they replace the live ones: a namespace the
+ * same Kysely instance reaches through `withSchema(schema)`. SQLite attaches a scratch file
+ * under that schema name; PostgreSQL would create (and drop) a schema of that name.
+ */
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import type { ReadModelDb } from '../read-model-db';
+
+export interface RebuildSpace {
+  /** The name `withSchema` uses to reach the fresh tables. */
+  readonly schema: string;
+  /** Creates the empty namespace. */
+  open(db: Kysely<ReadModelDb>): Promise<void>;
+  /** Removes the namespace and everything in it; also safe after a failed `open`. */
+  close(db: Kysely<ReadModelDb>): Promise<void>;
+}
+
+export type SqliteRebuildSpaceOptions = Readonly<{
+  /** Directory for the scratch file (default: the OS temp directory). */
+  directory?: string;
+  schema?: string;
+}>;
+
+/**
+ * A scratch SQLite file ATTACHed to the read models' connection. The file gets a fresh
+ * random name, so a crashed earlier rebuild can never leak stale rows into this one.
+ */
+export function sqliteRebuildSpace(options: SqliteRebuildSpaceOptions = {}): RebuildSpace {
+  const schema = options.schema ?? 'rebuild';
+  const file = join(options.directory ?? tmpdir(), `read-models-rebuild-${randomUUID()}.db`);
+  return {
+    schema,
+    async open(db) {
+      await sql`attach database ${file} as ${sql.id(schema)}`.execute(db);
+      // Scratch data: after a crash the rebuild starts over, so it needs no fsync.
+      await sql`pragma ${sql.id(schema)}.synchronous = off`.execute(db);
+    },
+    async close(db) {
+      const { rows } = await sql<{ name: string }>`pragma database_list`.execute(db);
+      if (rows.some((row) => row.name === schema)) {
+        await sql`detach database ${sql.id(schema)}`.execute(db);
+      }
+      for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+    },
+  };
+}

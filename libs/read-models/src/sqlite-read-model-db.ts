@@ -1,0 +1,85 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import {
+  CompiledQuery,
+  Kysely,
+  SqliteDialect,
+  type DatabaseConnection,
+  type Driver,
+  type QueryCompiler,
+  type TransactionSettings,
+} from 'kysely';
+import type { ReadModelDb } from './read-model-db';
+
+/**
+ * Kysely over an open better-sqlite3 connection (usually the one file shared with the event
+ * store). Transactions start with BEGIN IMMEDIATE: a projection batch reads its checkpoint and
+ * then writes, and a deferred transaction that another connection overtook in between fails
+ * with SQLITE_BUSY at once instead of waiting for the lock. The connection stays open when the
+ * Kysely instance is destroyed: whoever opened it closes it.
+ */
+export function createSqliteReadModelDb(database: BetterSqlite3.Database): Kysely<ReadModelDb> {
+  return new Kysely<ReadModelDb>({ dialect: new ImmediateSqliteDialect({ database }) });
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    return new ImmediateTransactionDriver(super.createDriver());
+  }
+}
+
+/** Delegates to Kysely's SQLite driver except for how a transaction begins and the close. */
+class ImmediateTransactionDriver implements Driver {
+  constructor(private readonly inner: Driver) {}
+
+  init(): Promise<void> {
+    return this.inner.init();
+  }
+
+  acquireConnection(): Promise<DatabaseConnection> {
+    return this.inner.acquireConnection();
+  }
+
+  async beginTransaction(connection: DatabaseConnection, _: TransactionSettings): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.inner.commitTransaction(connection);
+  }
+
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.inner.rollbackTransaction(connection);
+  }
+
+  savepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler['compileQuery'],
+  ): Promise<void> {
+    return this.inner.savepoint!(connection, name, compile);
+  }
+
+  rollbackToSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler['compileQuery'],
+  ): Promise<void> {
+    return this.inner.rollbackToSavepoint!(connection, name, compile);
+  }
+
+  releaseSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler['compileQuery'],
+  ): Promise<void> {
+    return this.inner.releaseSavepoint!(connection, name, compile);
+  }
+
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    return this.inner.releaseConnection(connection);
+  }
+
+  async destroy(): Promise<void> {
+    // Deliberately not closing the shared connection (see createSqliteReadModelDb).
+  }
+}
