@@ -47,7 +47,10 @@ async function token(args: string[]): Promise<void> {
 
 async function rebuild(): Promise<void> {
   const config = loadConfig();
-  const events = openSqlite(config.databaseFile, { synchronous: config.SQLITE_SYNCHRONOUS });
+  const events = openSqlite(config.databaseFile, {
+    synchronous: config.SQLITE_SYNCHRONOUS,
+    busyTimeoutMs: 0,
+  });
   const readModels = openSqlite(config.databaseFile, { synchronous: config.SQLITE_SYNCHRONOUS });
   const db = createSqliteReadModelDb(readModels);
   const store = new SqliteEventStore(events);

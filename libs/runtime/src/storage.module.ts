@@ -44,13 +44,16 @@ class StorageShutdown implements OnApplicationShutdown {
 @Module({})
 export class StorageModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const open = () => openSqlite(config.databaseFile, { synchronous: config.SQLITE_SYNCHRONOUS });
+    const open = (busyTimeoutMs?: number) =>
+      openSqlite(config.databaseFile, { synchronous: config.SQLITE_SYNCHRONOUS, busyTimeoutMs });
     return {
       module: StorageModule,
       providers: [
         { provide: APP_CONFIG, useValue: config },
-        { provide: EVENTS_CONNECTION, useFactory: open },
-        { provide: READ_MODEL_CONNECTION, useFactory: open },
+        // Appends wait for the lock asynchronously (SqliteEventStore's lockWaitMs), never in
+        // a synchronous busy wait that would stall the projections holding it in this process.
+        { provide: EVENTS_CONNECTION, useFactory: () => open(0) },
+        { provide: READ_MODEL_CONNECTION, useFactory: () => open() },
         {
           provide: EVENT_STORE,
           inject: [EVENTS_CONNECTION],

@@ -106,6 +106,43 @@ describe('SqliteEventStore on a file', () => {
     for (const db of [dbA, dbB]) db.close();
   });
 
+  it('waits without blocking the event loop while this process holds the write lock elsewhere', async () => {
+    // The embedded process: a projection's transaction on another connection holds the lock
+    // across awaits; the append must wait asynchronously so that transaction can commit.
+    const [events, readModels] = [
+      openSqlite(temp.file, { busyTimeoutMs: 0 }),
+      openSqlite(temp.file),
+    ];
+    const store = new SqliteEventStore(events);
+    readModels.exec('create table if not exists projection_rows (id integer)');
+    readModels.exec('begin immediate');
+    readModels.exec('insert into projection_rows values (1)');
+    const released = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        readModels.exec('commit');
+        resolve();
+      }, 50),
+    );
+
+    const appended = store.appendToStream(newStreamId(), newEvents(1));
+    await released;
+    await expect(appended).resolves.toMatchObject({ nextExpectedRevision: 0 });
+    await store.close();
+    for (const db of [events, readModels]) db.close();
+  });
+
+  it('gives up with SQLITE_BUSY once the lock wait is over', async () => {
+    const [events, other] = [openSqlite(temp.file, { busyTimeoutMs: 0 }), openSqlite(temp.file)];
+    const store = new SqliteEventStore(events, { lockWaitMs: 30 });
+    other.exec('begin immediate');
+    await expect(store.appendToStream(newStreamId(), newEvents(1))).rejects.toMatchObject({
+      code: 'SQLITE_BUSY',
+    });
+    other.exec('rollback');
+    await store.close();
+    for (const db of [events, other]) db.close();
+  });
+
   it('serialises writers on separate connections in separate threads', async () => {
     const streamId = newStreamId();
     const writers = 4;

@@ -17,7 +17,17 @@ import { decodeEvent, readLimit, type StoredEvent } from '../storage';
 
 export type SqliteEventStoreOptions = Readonly<{
   subscriptions?: Partial<SubscriptionSettings>;
+  /**
+   * How long an append keeps retrying while another connection holds the write lock (ms).
+   * The retries wait asynchronously: open the connection with a short busy timeout so that
+   * better-sqlite3's synchronous wait never blocks the event loop, in which the lock holder
+   * (a projection's transaction in this very process) needs to run to release the lock.
+   */
+  lockWaitMs?: number;
 }>;
+
+const isBusy = (error: unknown) => /^SQLITE_BUSY/.test(String((error as { code?: unknown })?.code));
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Positions come from AUTOINCREMENT inside a write transaction, and SQLite has one writer at a
 // time, so they are assigned in commit order: a reader never sees a gap filled in later, which
@@ -94,7 +104,10 @@ export class SqliteEventStore implements EventStore {
     (streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision) => AppendResult
   >;
 
+  private readonly lockWaitMs: number;
+
   constructor(db: Database.Database, options: SqliteEventStoreOptions = {}) {
+    this.lockWaitMs = options.lockWaitMs ?? 10_000;
     db.exec(schema);
     this.statements = prepareStatements(db);
 
@@ -143,15 +156,23 @@ export class SqliteEventStore implements EventStore {
     events: readonly EventToAppend[],
     options?: Readonly<{ expectedRevision?: ExpectedRevision }>,
   ): Promise<AppendResult> {
-    // IMMEDIATE takes the write lock before the checks, so another connection cannot append
-    // between reading the stream's revision and inserting after it.
-    const result = this.appendTransaction.immediate(
-      streamId,
-      events,
-      options?.expectedRevision ?? 'any',
-    );
-    this.subscriptions.notifyAppended();
-    return result;
+    const deadline = Date.now() + this.lockWaitMs;
+    for (let backoffMs = 1; ; backoffMs = Math.min(backoffMs * 2, 50)) {
+      try {
+        // IMMEDIATE takes the write lock before the checks, so another connection cannot
+        // append between reading the stream's revision and inserting after it.
+        const result = this.appendTransaction.immediate(
+          streamId,
+          events,
+          options?.expectedRevision ?? 'any',
+        );
+        this.subscriptions.notifyAppended();
+        return result;
+      } catch (error) {
+        if (!isBusy(error) || Date.now() >= deadline) throw error;
+        await pause(backoffMs);
+      }
+    }
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
