@@ -1,5 +1,6 @@
 import {
   AUDITOR,
+  batchBody,
   establishBody,
   RU_MANAGER,
   startTestApp,
@@ -42,12 +43,7 @@ describe('bad input over HTTP', () => {
     return row.n;
   };
 
-  const batch = {
-    productCode: 'MZKT-7930',
-    quantity: 5,
-    batchReference: 'B-1',
-    producedOn: '2025-01-01',
-  };
+  const batch = batchBody({ quantity: 5 });
   const cases: Array<[string, () => [string, unknown], number, string[]]> = [
     [
       'an unknown field',

@@ -1,5 +1,6 @@
 import {
   AUDITOR,
+  batchBody,
   establishBody,
   RU_MANAGER,
   startTestApp,
@@ -26,12 +27,7 @@ describe('optimistic concurrency and idempotency', () => {
     await manager.post(`${jv}/production/start`, {});
     return jv;
   }
-  const batch = (batchReference: string) => ({
-    productCode: 'MZKT-7930',
-    quantity: 1,
-    batchReference,
-    producedOn: '2025-01-01',
-  });
+  const batch = (batchReference: string) => batchBody({ batchReference });
   const history = async (jv: string) => (await auditor.get(`${jv}/history`)).body.items;
 
   it('applies a command with a matching If-Match and refuses a stale one with 412 and the current version', async () => {

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import {
   AUDITOR,
+  batchBody,
   BY_MANAGER,
   establishBody,
   eventually,
@@ -54,20 +55,16 @@ describe('joint-venture lifecycle over HTTP (embedded SQLite)', () => {
     );
     await ok(partnerManager.post(`${jv}/production/start`, { reason: 'State trials passed' }));
     await ok(
-      manager.post(`${jv}/production/batches`, {
-        productCode: 'MZKT-7930',
-        quantity: 40,
-        batchReference: 'B-1',
-        producedOn: '2025-03-01',
-      }),
+      manager.post(
+        `${jv}/production/batches`,
+        batchBody({ quantity: 40, batchReference: 'B-1', producedOn: '2025-03-01' }),
+      ),
     );
     await ok(
-      manager.post(`${jv}/production/batches`, {
-        productCode: 'MZKT-7930',
-        quantity: 20,
-        batchReference: 'B-2',
-        producedOn: '2025-04-01',
-      }),
+      manager.post(
+        `${jv}/production/batches`,
+        batchBody({ quantity: 20, batchReference: 'B-2', producedOn: '2025-04-01' }),
+      ),
     );
     const beforeModernization = await ok(manager.post(`${jv}/modernization/start`, {}));
     await ok(
@@ -279,20 +276,16 @@ describe('joint-venture lifecycle over HTTP (embedded SQLite)', () => {
     const jv = `/joint-ventures/${created.body.id}`;
     await ok(manager.post(`${jv}/production/start`, {}));
     await ok(
-      manager.post(`${jv}/production/batches`, {
-        productCode: 'MZKT-7930',
-        quantity: 7,
-        batchReference: 'T-1',
-        producedOn: '2025-05-01',
-      }),
+      manager.post(
+        `${jv}/production/batches`,
+        batchBody({ quantity: 7, batchReference: 'T-1', producedOn: '2025-05-01' }),
+      ),
     );
     await ok(
-      manager.post(`${jv}/production/batches`, {
-        productCode: 'MZKT-7930',
-        quantity: 8,
-        batchReference: 'T-2',
-        producedOn: '2025-05-02',
-      }),
+      manager.post(
+        `${jv}/production/batches`,
+        batchBody({ quantity: 8, batchReference: 'T-2', producedOn: '2025-05-02' }),
+      ),
     );
     expect((await auditor.get(`${jv}/verification`)).body.valid).toBe(true);
 

@@ -124,3 +124,14 @@ export function establishBody(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/** A production batch of the JV that `establishBody` sets up. */
+export function batchBody(overrides: Record<string, unknown> = {}) {
+  return {
+    productCode: 'MZKT-7930',
+    quantity: 1,
+    batchReference: 'B-1',
+    producedOn: '2025-01-01',
+    ...overrides,
+  };
+}
