@@ -1,0 +1,141 @@
+/**
+ * `npm run bench`: prints performance figures beside their stated targets. It never fails on a
+ * figure, only when a benchmark breaks (a refused command, a stuck projection): exit code 1.
+ * Progress goes to stderr, the machine description and the table to stdout.
+ * BENCH_QUICK=1 shrinks every workload, to check the scripts themselves in seconds.
+ */
+import 'reflect-metadata';
+import {
+  commandCostRows,
+  largeLogRows,
+  measureCommandCost,
+  measureCommandOnLargeLog,
+  seedCostTemplate,
+  type CostOptions,
+} from './command-cost.bench';
+import { baselineRows, measureCommit } from './disk-baseline.bench';
+import {
+  catchUpRows,
+  measureCatchUp,
+  measureLogPageRead,
+  pageReadRows,
+  seedLogTemplate,
+} from './projection-catch-up.bench';
+import { measureRebuild, rebuildRows } from './rebuild.bench';
+import { machineInfo } from './support/machine';
+import { int, ms, since } from './support/stats';
+import { renderTable, type Row } from './support/table';
+import { TempDirs } from './support/temp-dirs';
+import { measureThroughput, throughputRows } from './throughput.bench';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const SIZES = {
+  /** Timed commands per stream length. */
+  costCommands: QUICK ? 20 : 200,
+  /** Without the cache a command at 10,000 events costs ~100x more: fewer samples suffice. */
+  uncachedCostCommands: QUICK ? 10 : 50,
+  throughputClients: 8,
+  throughputMs: QUICK ? 1_000 : 5_000,
+  logJointVentures: QUICK ? 50 : 500,
+  logEventsPerJv: 100,
+};
+
+const progress = (message: string) => process.stderr.write(`[bench ${ms(since(0))}] ${message}\n`);
+
+async function main(): Promise<number> {
+  const rows: Row[] = [];
+  const failures: string[] = [];
+  const dirs = new TempDirs();
+  /** Runs one section; a failure is reported in the table and the run goes on. */
+  const section = async (name: string, body: () => Promise<void>) => {
+    progress(name);
+    try {
+      await body();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      failures.push(`${name}: ${error instanceof Error ? (error.stack ?? message) : message}`);
+      rows.push({
+        benchmark: name,
+        setting: '-',
+        figure: `FAILED: ${message.slice(0, 120)}`,
+        target: '-',
+      });
+    }
+  };
+
+  process.stdout.write(`${machineInfo().join('\n')}\n\n`);
+  try {
+    await section('0. disk baseline', async () => {
+      for (const synchronous of ['FULL', 'NORMAL'] as const)
+        rows.push(...baselineRows(measureCommit(dirs, synchronous)));
+    });
+
+    await section('1. command cost vs stream length', async () => {
+      progress('seeding streams of 10, 1,000 and 10,000 events');
+      const template = await seedCostTemplate(dirs);
+      const runs: CostOptions[] = [
+        { synchronous: 'FULL', stateCacheSize: 10_000, commands: SIZES.costCommands },
+        { synchronous: 'NORMAL', stateCacheSize: 10_000, commands: SIZES.costCommands },
+        { synchronous: 'FULL', stateCacheSize: 0, commands: SIZES.uncachedCostCommands },
+      ];
+      for (const options of runs) {
+        progress(`  sync=${options.synchronous}, STATE_CACHE_SIZE=${options.stateCacheSize}`);
+        rows.push(...commandCostRows(await measureCommandCost(template, dirs, options)));
+      }
+      dirs.remove(template.dir);
+    });
+
+    for (const synchronous of ['FULL', 'NORMAL'] as const) {
+      await section(`2. command throughput (sync=${synchronous})`, async () => {
+        const options = {
+          synchronous,
+          clients: SIZES.throughputClients,
+          durationMs: SIZES.throughputMs,
+        };
+        rows.push(...throughputRows(await measureThroughput(dirs, options)));
+      });
+    }
+
+    await section('3./4. projection catch-up and rebuild', async () => {
+      const total = SIZES.logJointVentures * SIZES.logEventsPerJv;
+      progress(`seeding a log of ${int(total)} events over ${SIZES.logJointVentures} JVs`);
+      const template = await seedLogTemplate(dirs, SIZES.logJointVentures, SIZES.logEventsPerJv);
+      for (const synchronous of ['FULL', 'NORMAL'] as const) {
+        const dir = dirs.copyOf(template.dir, `projections-${synchronous}`);
+        progress(`  catch-up, sync=${synchronous}`);
+        rows.push(...catchUpRows(await measureCatchUp(dir, synchronous)));
+        progress(`  rebuild, sync=${synchronous}`);
+        rows.push(...rebuildRows(await measureRebuild(dir, synchronous)));
+        if (synchronous === 'FULL') {
+          progress('  log page reads and a command on the large log');
+          rows.push(...pageReadRows(await measureLogPageRead(dir)));
+          rows.push(
+            ...largeLogRows(
+              await measureCommandOnLargeLog(dir, template.events, SIZES.costCommands),
+            ),
+          );
+        }
+        dirs.remove(dir);
+      }
+    });
+  } finally {
+    dirs.cleanup();
+  }
+
+  // Sections push rows as they run; the table lists them by benchmark number (a stable sort).
+  const numberOf = (row: Row) => row.benchmark.split(' ')[0];
+  rows.sort((a, b) => (numberOf(a) < numberOf(b) ? -1 : numberOf(a) > numberOf(b) ? 1 : 0));
+  process.stdout.write(
+    `${renderTable(rows)}\n\ntotal time: ${ms(since(0))}${QUICK ? ' (BENCH_QUICK)' : ''}\n`,
+  );
+  for (const failure of failures) process.stderr.write(`\n${failure}\n`);
+  return failures.length === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
