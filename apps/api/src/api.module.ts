@@ -3,6 +3,7 @@ import type { ReadModelDb } from '@app/read-models';
 import { JointVentureQueries } from '@app/read-models';
 import {
   APP_CONFIG,
+  NotificationsModule,
   ProjectionsModule,
   READ_MODEL_DB,
   StorageModule,
@@ -108,6 +109,9 @@ export class ApiModule {
         CqrsModule.forRoot(),
         TerminusModule,
         ...(config.EMBEDDED_PROJECTOR === 'true' ? [ProjectionsModule] : []),
+        ...(config.EMBEDDED_PROJECTOR === 'true' && config.KAFKA_BROKERS
+          ? [NotificationsModule]
+          : []),
       ],
       controllers: [
         EstablishJointVentureController,

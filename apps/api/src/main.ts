@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@app/runtime';
+import { ConfigError, loadConfig, notificationsSummary } from '@app/runtime';
 import { Logger } from 'nestjs-pino';
 import { createApp } from './create-app';
 
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
     .log(
       `listening on http://${config.HOST}:${config.PORT} (docs at /docs); events in ${config.databaseFile}; ` +
         `projections ${config.EMBEDDED_PROJECTOR === 'true' ? 'in this process' : 'in the projector app'}; ` +
-        'Kafka notifications off (not built yet)',
+        notificationsSummary(config),
     );
 }
 

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@app/runtime';
+import { ConfigError, loadConfig, notificationsSummary } from '@app/runtime';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { ProjectorModule } from './projector.module';
@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.init();
-  app.get(Logger).log(`projector running on ${config.databaseFile}`);
+  app
+    .get(Logger)
+    .log(`projector running on ${config.databaseFile}; ${notificationsSummary(config)}`);
 }
 
 main().catch((error: unknown) => {

@@ -1,8 +1,13 @@
-import { ProjectionsModule, StorageModule, type AppConfig } from '@app/runtime';
+import {
+  NotificationsModule,
+  ProjectionsModule,
+  StorageModule,
+  type AppConfig,
+} from '@app/runtime';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 
-/** The worker on its own: projections (and, later, notifications) without the HTTP API. */
+/** The worker on its own: projections and, when KAFKA_BROKERS is set, notifications. */
 @Module({})
 export class ProjectorModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -12,6 +17,7 @@ export class ProjectorModule {
         LoggerModule.forRoot({ pinoHttp: { level: config.LOG_LEVEL } }),
         StorageModule.forRoot(config),
         ProjectionsModule,
+        ...(config.KAFKA_BROKERS ? [NotificationsModule] : []),
       ],
     };
   }

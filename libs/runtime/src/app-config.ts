@@ -9,6 +9,7 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateIf,
   validateSync,
 } from 'class-validator';
 import { resolve } from 'node:path';
@@ -61,6 +62,40 @@ export class AppConfig {
   /** Run the projections inside the API process (the embedded default). */
   @IsIn(['true', 'false']) EMBEDDED_PROJECTOR: 'true' | 'false' = 'true';
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
+
+  /** Kafka notifications are on when brokers are given (host:port, comma-separated). */
+  @IsOptional()
+  @Transform(list)
+  @ArrayNotEmpty()
+  @Matches(/^[^\s:]+:\d{1,5}$/, { each: true, message: 'each broker must be host:port' })
+  KAFKA_BROKERS?: string[] = undefined;
+  @IsString() @MinLength(1) KAFKA_CLIENT_ID = 'jv-ledger';
+  @IsString() @Matches(/^[a-zA-Z0-9._-]{1,249}$/) KAFKA_TOPIC = 'jv.lifecycle.v1';
+  /** Used only to create the topic when it is missing. */
+  @Transform(int) @IsInt() @Min(1) @Max(1000) KAFKA_TOPIC_PARTITIONS = 6;
+  /** -1 takes the broker's default replication factor. */
+  @Transform(int) @IsInt() @Min(-1) @Max(15) KAFKA_TOPIC_REPLICATION_FACTOR = -1;
+  /** `true`: never create the topic; refuse to publish until it exists. */
+  @IsIn(['true', 'false']) KAFKA_REQUIRE_TOPIC: 'true' | 'false' = 'false';
+  @IsIn(['true', 'false']) KAFKA_SSL: 'true' | 'false' = 'false';
+  /** PEM file of the CA that signed the brokers' certificates (with KAFKA_SSL=true). */
+  @IsOptional() @IsString() KAFKA_SSL_CA_FILE?: string = undefined;
+  @IsOptional()
+  @IsIn(['plain', 'scram-sha-256', 'scram-sha-512'])
+  KAFKA_SASL_MECHANISM?: 'plain' | 'scram-sha-256' | 'scram-sha-512' = undefined;
+  @ValidateIf((config: AppConfig) => config.KAFKA_SASL_MECHANISM !== undefined)
+  @IsString()
+  @MinLength(1)
+  KAFKA_SASL_USERNAME?: string = undefined;
+  @ValidateIf((config: AppConfig) => config.KAFKA_SASL_MECHANISM !== undefined)
+  @IsString()
+  @MinLength(1)
+  KAFKA_SASL_PASSWORD?: string = undefined;
+  /** CloudEvents `source` of the notifications. */
+  @IsString() @MinLength(1) NOTIFICATIONS_SOURCE = '/jv-ledger';
+  @IsString()
+  @Matches(/^https?:\/\/\S+\/$/, { message: 'must be an http(s) URI ending in /' })
+  NOTIFICATIONS_SCHEMA_BASE_URI = 'https://jv-ledger.example/schemas/';
 
   get databaseFile(): string {
     return resolve(this.DATA_DIR, 'ledger.db');

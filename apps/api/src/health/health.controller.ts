@@ -1,11 +1,11 @@
 import { EVENT_STORE, type EventStore } from '@app/event-store';
-import { Projections } from '@app/runtime';
+import { Notifications, Projections } from '@app/runtime';
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators';
 
-/** Liveness and readiness: the event store answers, and the projections run without failing. */
+/** Liveness and readiness: the event store answers, the projections run, notifications flow or are degraded. */
 @ApiTags('operations')
 @Controller('health')
 @Public()
@@ -15,12 +15,17 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Optional() private readonly projections?: Projections,
+    @Optional() private readonly notifications?: Notifications,
   ) {}
 
   @Get()
   @HealthCheck()
   check() {
-    return this.health.check([() => this.eventStore(), () => this.projectionsHealth()]);
+    return this.health.check([
+      () => this.eventStore(),
+      () => this.projectionsHealth(),
+      () => this.notificationsHealth(),
+    ]);
   }
 
   @Get('live')
@@ -36,6 +41,17 @@ export class HealthController {
     } catch (error) {
       return indicator.down({ message: String(error) });
     }
+  }
+
+  /**
+   * An unreachable broker degrades notifications but not the service: commands are still
+   * recorded, and the notifier catches up from its checkpoint once the broker is back.
+   */
+  private notificationsHealth() {
+    const indicator = this.indicators.check('notifications');
+    if (!this.notifications) return indicator.up({ mode: 'off in this process' });
+    const { name: _name, ...status } = this.notifications.status();
+    return indicator.up({ ...status, state: status.degraded ? 'degraded' : 'ok' });
   }
 
   private projectionsHealth() {

@@ -1,0 +1,4 @@
+export * from './integration-events';
+export * from './schemas';
+export * from './kafka-publisher';
+export * from './kafka-notifier';

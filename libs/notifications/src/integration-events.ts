@@ -1,0 +1,158 @@
+/**
+ * Public integration events: what downstream systems see of each recorded fact. They are
+ * separate from the domain events (a gateway transform, as Eventuous calls it): every type is
+ * mapped field by field, so a field added to a domain event for internal use never leaks.
+ * Who recorded a fact, why, and the hash chain stay inside the ledger.
+ */
+import {
+  jointVentureIdOf,
+  upcast,
+  type JointVentureEvent,
+  type JointVentureEventType,
+  type Partner,
+  type ProductLine,
+  type ShareAllocation,
+} from '@app/domain';
+import type { RecordedEvent } from '@app/event-store';
+
+export const CLOUDEVENTS_SPEC_VERSION = '1.0';
+export const INTEGRATION_EVENT_VERSION = 1;
+
+/** `ProductionStarted` -> `jv.lifecycle.production-started.v1`. */
+export function integrationTypeOf(
+  type: JointVentureEventType,
+  version = INTEGRATION_EVENT_VERSION,
+): string {
+  const kebab = type.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+  return `jv.lifecycle.${kebab}.v${version}`;
+}
+
+/** A CloudEvents 1.0 message in structured mode. */
+export type LifecycleCloudEvent = Readonly<{
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: string;
+  subject: string;
+  time: string;
+  datacontenttype: 'application/json';
+  dataschema: string;
+  /** Extension attribute: the JV's stream revision ("version"), for ordering and gaps. */
+  streamrevision: number;
+  data: Readonly<Record<string, unknown>>;
+}>;
+
+const partner = ({ enterpriseCode, name, memberState, shareBasisPoints }: Partner) => ({
+  enterpriseCode,
+  name,
+  memberState,
+  shareBasisPoints,
+});
+const allocation = (shares: readonly ShareAllocation[]) =>
+  shares.map(({ enterpriseCode, shareBasisPoints }) => ({ enterpriseCode, shareBasisPoints }));
+const productLine = ({ productCode, name, standard }: ProductLine) =>
+  standard === undefined ? { productCode, name } : { productCode, name, standard };
+
+/** The public payload of each domain event; the switch is exhaustive, so a new type must be mapped. */
+export function publicDataOf(event: JointVentureEvent): Record<string, unknown> {
+  switch (event.type) {
+    case 'JointVentureEstablished': {
+      const { name, decision, purposes, partners, productLines } = event.data;
+      return {
+        name,
+        decision: { reference: decision.reference, date: decision.date },
+        purposes: [...purposes],
+        partners: partners.map(partner),
+        productLines: productLines.map(productLine),
+      };
+    }
+    case 'DevelopmentStarted':
+      return { phase: 'development' };
+    case 'ProductionStarted':
+      return { phase: 'production' };
+    case 'ModernizationStarted':
+      return { phase: 'modernization' };
+    case 'RepairStarted':
+      return { phase: 'repair' };
+    case 'DisposalStarted':
+      return { phase: 'disposal' };
+    case 'DevelopmentMilestoneReached':
+      return { name: event.data.name, reachedOn: event.data.reachedOn };
+    case 'BatchProduced': {
+      const { productCode, quantity, batchReference, producedOn } = event.data;
+      return { productCode, quantity, batchReference, producedOn };
+    }
+    case 'ModernizationCompleted': {
+      const { productCode, fromVersion, toVersion, quantity } = event.data;
+      return { productCode, fromVersion, toVersion, quantity, phase: 'production' };
+    }
+    case 'RepairCompleted':
+      return {
+        productCode: event.data.productCode,
+        quantity: event.data.quantity,
+        phase: 'production',
+      };
+    case 'UnitsDisposed': {
+      const { productCode, quantity, method } = event.data;
+      return { productCode, quantity, method };
+    }
+    case 'DisposalCompleted':
+      return { phase: 'closed' };
+    case 'JointVentureDissolved':
+      return { phase: 'dissolved', reason: event.data.reason };
+    case 'PartnerAdmitted': {
+      const { enterpriseCode, name, memberState } = event.data.partner;
+      return {
+        partner: { enterpriseCode, name, memberState },
+        allocation: allocation(event.data.allocation),
+      };
+    }
+    case 'PartnerWithdrawn':
+      return {
+        enterpriseCode: event.data.enterpriseCode,
+        allocation: allocation(event.data.allocation),
+      };
+    case 'SharesReallocated':
+      return { allocation: allocation(event.data.allocation) };
+    case 'ProductLineAdded':
+      return productLine(event.data);
+    case 'IntellectualPropertyRegistered': {
+      const { ipResultId, title, kind, rightsHolders } = event.data;
+      return { ipResultId, title, kind, rightsHolders: allocation(rightsHolders) };
+    }
+    default: {
+      const _exhaustive: never = event;
+      throw new Error(`no integration event for ${JSON.stringify(_exhaustive)}`);
+    }
+  }
+}
+
+export type CloudEventSettings = Readonly<{
+  /** CloudEvents `source`: identifies this ledger instance. */
+  source: string;
+  /** Base URI of the published JSON Schemas; the type and `.json` are appended. */
+  schemaBaseUri: string;
+}>;
+
+/** The notification for one recorded joint-venture event, or undefined for any other stream. */
+export function toCloudEvent(
+  recorded: RecordedEvent,
+  settings: CloudEventSettings,
+): LifecycleCloudEvent | undefined {
+  const jointVentureId = jointVentureIdOf(recorded.streamId);
+  if (jointVentureId === undefined) return undefined;
+  const event = upcast(recorded.type, Number(recorded.metadata.schemaVersion ?? 1), recorded.data);
+  const type = integrationTypeOf(event.type);
+  return {
+    specversion: CLOUDEVENTS_SPEC_VERSION,
+    id: recorded.id,
+    source: settings.source,
+    type,
+    subject: jointVentureId,
+    time: String(recorded.metadata.recordedAt ?? recorded.committedAt),
+    datacontenttype: 'application/json',
+    dataschema: `${settings.schemaBaseUri}${type}.json`,
+    streamrevision: recorded.revision,
+    data: publicDataOf(event),
+  };
+}

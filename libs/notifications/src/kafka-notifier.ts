@@ -1,0 +1,96 @@
+import { JOINT_VENTURE_STREAM_PREFIX } from '@app/domain';
+import type { EventReader, GlobalPosition, RecordedEvent, Subscription } from '@app/event-store';
+import { readCheckpoint, storeCheckpoint, type ReadModelDb } from '@app/read-models';
+import type { Kysely } from 'kysely';
+import {
+  toCloudEvent,
+  type CloudEventSettings,
+  type LifecycleCloudEvent,
+} from './integration-events';
+import type { NotificationPublisher } from './kafka-publisher';
+
+export type NotifierOptions = Readonly<{
+  /** Where the checkpoint lives: beside the read models. */
+  db: Kysely<ReadModelDb>;
+  events: Pick<EventReader, 'subscribeToAll'>;
+  publisher: NotificationPublisher;
+  cloudEvents: CloudEventSettings;
+  /** Subscription (and checkpoint) name. */
+  name?: string;
+  maxBatchSize?: number;
+  onError?: (error: unknown, attempt: number) => void;
+}>;
+
+export type NotifierStatus = Readonly<{
+  name: string;
+  running: boolean;
+  checkpoint: string | null;
+  published: number;
+  /** True while the last attempt to publish failed: the broker is unreachable or refusing. */
+  degraded: boolean;
+  lastError: string | null;
+}>;
+
+/**
+ * Publishes every recorded joint-venture event, in global order, from its own checkpointed
+ * subscription of the log: the event store is the outbox. The checkpoint advances only after
+ * the broker acknowledged the batch, so nothing acknowledged to a client is ever skipped; a
+ * crash between the acknowledgement and the checkpoint resends that batch (at least once).
+ */
+export class KafkaNotifier {
+  private subscription: Subscription | undefined;
+  private checkpoint: GlobalPosition | undefined;
+  private published = 0;
+  private lastError: string | null = null;
+  readonly name: string;
+
+  constructor(private readonly options: NotifierOptions) {
+    this.name = options.name ?? 'KafkaNotifier';
+  }
+
+  async start(): Promise<void> {
+    if (this.subscription) throw new Error(`${this.name} is running`);
+    this.checkpoint = await readCheckpoint(this.options.db, this.name);
+    this.subscription = this.options.events.subscribeToAll({
+      after: this.checkpoint,
+      streamPrefix: JOINT_VENTURE_STREAM_PREFIX,
+      maxBatchSize: this.options.maxBatchSize ?? 500,
+      handle: (batch) => this.publish(batch),
+      onError: (error, attempt) => {
+        this.lastError = error instanceof Error ? error.message : String(error);
+        this.options.onError?.(error, attempt);
+      },
+    });
+    this.subscription.caughtUp.catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.stop();
+    await this.options.publisher.disconnect();
+  }
+
+  status(): NotifierStatus {
+    return {
+      name: this.name,
+      running: this.subscription !== undefined,
+      checkpoint: this.checkpoint?.toString() ?? null,
+      published: this.published,
+      degraded: this.lastError !== null,
+      lastError: this.lastError,
+    };
+  }
+
+  private async publish(batch: readonly RecordedEvent[]): Promise<void> {
+    const messages = batch
+      .map((event) => toCloudEvent(event, this.options.cloudEvents))
+      .filter((message): message is LifecycleCloudEvent => message !== undefined);
+    await this.options.publisher.publish(messages);
+    const last = batch[batch.length - 1].position;
+    await storeCheckpoint(this.options.db, this.name, last);
+    this.checkpoint = last;
+    this.published += messages.length;
+    this.lastError = null;
+  }
+}

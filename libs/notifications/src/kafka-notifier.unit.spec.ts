@@ -1,0 +1,125 @@
+import { InMemoryEventStore } from '@app/event-store';
+import { readCheckpoint } from '@app/read-models';
+import { JointVentureHistory } from '../../read-models/src/testing/joint-venture-history';
+import {
+  openTestReadModels,
+  type TestReadModels,
+} from '../../read-models/src/testing/read-model-test-db';
+import type { LifecycleCloudEvent } from './integration-events';
+import { KafkaNotifier } from './kafka-notifier';
+import type { NotificationPublisher } from './kafka-publisher';
+
+/** A broker stand-in for the notifier's unit tests: records what it acknowledged. */
+class RecordingPublisher implements NotificationPublisher {
+  readonly acknowledged: LifecycleCloudEvent[] = [];
+  failuresLeft = 0;
+  attempts = 0;
+
+  async publish(events: readonly LifecycleCloudEvent[]): Promise<void> {
+    this.attempts += 1;
+    if (this.failuresLeft > 0) {
+      this.failuresLeft -= 1;
+      throw new Error('broker unreachable');
+    }
+    this.acknowledged.push(...events);
+  }
+
+  async disconnect(): Promise<void> {}
+}
+
+const fast = { pollIntervalMs: 10, retryInitialDelayMs: 1, retryMaxDelayMs: 5 };
+const settings = { source: '/jv-ledger/test', schemaBaseUri: 'https://schemas.test/' };
+
+async function until(check: () => boolean): Promise<void> {
+  for (let attempt = 0; attempt < 400 && !check(); attempt += 1)
+    await new Promise((r) => setTimeout(r, 5));
+  expect(check()).toBe(true);
+}
+
+describe('KafkaNotifier', () => {
+  let readModels: TestReadModels;
+  let store: InMemoryEventStore;
+  let publisher: RecordingPublisher;
+  let notifier: KafkaNotifier;
+
+  beforeEach(async () => {
+    readModels = await openTestReadModels();
+    store = new InMemoryEventStore({ subscriptions: fast });
+    publisher = new RecordingPublisher();
+    notifier = new KafkaNotifier({
+      db: readModels.db,
+      events: store,
+      publisher,
+      cloudEvents: settings,
+      maxBatchSize: 4,
+    });
+  });
+  afterEach(async () => {
+    await notifier.stop();
+    await store.close();
+    await readModels.close();
+  });
+
+  const append = async (history: JointVentureHistory) => {
+    await store.appendToStream(history.streamId, history.toAppend(), {
+      expectedRevision: 'no_stream',
+    });
+    return history;
+  };
+
+  it('publishes every event in order, then advances its checkpoint', async () => {
+    const a = await append(new JointVentureHistory().fullLifecycle());
+    const b = await append(new JointVentureHistory().established());
+    await notifier.start();
+    await until(() => publisher.acknowledged.length === a.events.length + 1);
+
+    expect(publisher.acknowledged.map((m) => m.id)).toEqual(
+      [...a.events, ...b.events].map((e) => e.id),
+    );
+    const head = (await store.readAll()).at(-1)!.position;
+    expect(await readCheckpoint(readModels.db, 'KafkaNotifier')).toBe(head);
+    expect(notifier.status()).toMatchObject({
+      running: true,
+      degraded: false,
+      published: a.events.length + 1,
+    });
+  });
+
+  it('while the broker is unreachable, retries the same batch, shows degraded, and loses nothing', async () => {
+    publisher.failuresLeft = 5;
+    const a = await append(new JointVentureHistory().fullLifecycle());
+    await notifier.start();
+    await until(() => publisher.attempts >= 3);
+    expect(notifier.status()).toMatchObject({
+      degraded: true,
+      lastError: 'broker unreachable',
+      checkpoint: null,
+    });
+    expect(await readCheckpoint(readModels.db, 'KafkaNotifier')).toBeUndefined();
+
+    await until(() => publisher.acknowledged.length === a.events.length);
+    expect(publisher.acknowledged.map((m) => m.streamrevision)).toEqual(
+      a.events.map((_, revision) => revision),
+    );
+    expect(notifier.status().degraded).toBe(false);
+  });
+
+  it('resumes after a restart from its checkpoint, without resending what was acknowledged', async () => {
+    const a = await append(new JointVentureHistory().fullLifecycle());
+    await notifier.start();
+    await until(() => publisher.acknowledged.length === a.events.length);
+    await notifier.stop();
+
+    const b = await append(new JointVentureHistory().established());
+    const restarted = new RecordingPublisher();
+    notifier = new KafkaNotifier({
+      db: readModels.db,
+      events: store,
+      publisher: restarted,
+      cloudEvents: settings,
+    });
+    await notifier.start();
+    await until(() => restarted.acknowledged.length === 1);
+    expect(restarted.acknowledged.map((m) => m.id)).toEqual([b.events[0].id]);
+  });
+});

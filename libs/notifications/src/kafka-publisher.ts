@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs';
+import {
+  Kafka,
+  logLevel as KafkaLogLevel,
+  Partitioners,
+  type KafkaConfig,
+  type LogEntry,
+  type Producer,
+  type SASLOptions,
+} from 'kafkajs';
+import type { LifecycleCloudEvent } from './integration-events';
+
+export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json; charset=utf-8';
+
+/** Where notifications go: the port the notifier publishes through. */
+export interface NotificationPublisher {
+  /** Sends the messages in order and resolves once the broker has acknowledged all of them. */
+  publish(events: readonly LifecycleCloudEvent[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+export type KafkaSettings = Readonly<{
+  brokers: readonly string[];
+  clientId: string;
+  topic: string;
+  /** For creating the topic when it is missing. */
+  partitions: number;
+  /** -1: the broker's default. */
+  replicationFactor: number;
+  /** Refuse to start publishing when the topic does not exist, instead of creating it. */
+  requireTopic: boolean;
+  ssl?: Readonly<{ caFile?: string }> | false;
+  sasl?: Readonly<{
+    mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+    username: string;
+    password: string;
+  }>;
+  log?: (level: 'error' | 'warn' | 'info' | 'debug', message: string) => void;
+}>;
+
+export class MissingTopicError extends Error {}
+
+/**
+ * Publishes with kafkajs's idempotent producer (acks from all in-sync replicas, one request in
+ * flight), keyed by JV id so each JV's notifications stay in order on one partition. A failed
+ * send rolls kafkajs's sequence numbers back, so resending the same batch on the same producer
+ * is deduplicated by the broker: a plain retry never writes a message twice.
+ */
+export class KafkaPublisher implements NotificationPublisher {
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private ready: Promise<void> | undefined;
+
+  constructor(private readonly settings: KafkaSettings) {
+    this.kafka = new Kafka(kafkaConfig(settings));
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000 },
+    });
+  }
+
+  async publish(events: readonly LifecycleCloudEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.connect();
+    await this.producer.send({
+      topic: this.settings.topic,
+      acks: -1,
+      messages: events.map((event) => ({
+        key: event.subject,
+        value: JSON.stringify(event),
+        headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, 'message-type': event.type },
+      })),
+    });
+  }
+
+  async disconnect(): Promise<void> {
+    this.ready = undefined;
+    await this.producer.disconnect();
+  }
+
+  /** Connects and makes sure the topic exists; retried on the next publish if it failed. */
+  private connect(): Promise<void> {
+    this.ready ??= (async () => {
+      await this.ensureTopic();
+      await this.producer.connect();
+    })().catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
+    return this.ready;
+  }
+
+  private async ensureTopic(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const topics = await admin.listTopics();
+      if (topics.includes(this.settings.topic)) return;
+      if (this.settings.requireTopic)
+        throw new MissingTopicError(
+          `topic ${this.settings.topic} does not exist (KAFKA_REQUIRE_TOPIC=true)`,
+        );
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic: this.settings.topic,
+            numPartitions: this.settings.partitions,
+            replicationFactor: this.settings.replicationFactor,
+          },
+        ],
+      });
+      this.settings.log?.(
+        'info',
+        `created topic ${this.settings.topic} (${this.settings.partitions} partitions)`,
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}
+
+/** kafkajs client settings, with TLS and SASL when configured. */
+export function kafkaConfig(settings: KafkaSettings): KafkaConfig {
+  const ssl = settings.ssl
+    ? settings.ssl.caFile
+      ? { ca: [readFileSync(settings.ssl.caFile, 'utf8')] }
+      : true
+    : false;
+  return {
+    clientId: settings.clientId,
+    brokers: [...settings.brokers],
+    ssl,
+    sasl: settings.sasl as SASLOptions | undefined,
+    connectionTimeout: 3_000,
+    requestTimeout: 10_000,
+    logLevel: KafkaLogLevel.WARN,
+    logCreator: () => (entry: LogEntry) => {
+      const level =
+        entry.level <= KafkaLogLevel.ERROR
+          ? 'error'
+          : entry.level === KafkaLogLevel.WARN
+            ? 'warn'
+            : 'info';
+      settings.log?.(level, `${entry.namespace}: ${entry.log.message}`);
+    },
+  };
+}
