@@ -1,0 +1,702 @@
+/**
+ * A real, single-node Apache Kafka broker (KRaft: broker + controller in one JVM) started from the
+ * official jars on Maven Central, for integration tests on machines without a Docker engine.
+ *
+ * - The classpath is resolved once by Maven from ./pom.xml into <repo>/.cache/kafka/libs and reused
+ *   while the pom is unchanged (a marker file named after the pom's hash says which pom filled it).
+ * - Each broker gets free loopback ports and a fresh temp dir (log.dirs, server.properties).
+ * - Children are always cleaned up: stop() in the suite, a process 'exit' hook, and a tiny shell
+ *   watchdog that SIGKILLs the JVM and removes its temp dir if the Node process dies hard.
+ *
+ * See test/services/README.md.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { Kafka, logLevel } from 'kafkajs';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+const POM = path.join(__dirname, 'pom.xml');
+const LOG4J_CONFIG = path.join(__dirname, 'log4j2.properties');
+
+/** Where the resolved jars live (git-ignored). */
+export const KAFKA_CACHE_DIR = process.env.KAFKA_CACHE_DIR
+  ? path.resolve(process.env.KAFKA_CACHE_DIR)
+  : path.join(REPO_ROOT, '.cache', 'kafka');
+const LIBS_DIR = path.join(KAFKA_CACHE_DIR, 'libs');
+
+/** The Kafka version the pom pins (single source of truth: <kafka.version> in pom.xml). */
+export const KAFKA_VERSION = readPomProperty('kafka.version');
+
+const STARTED_LINE = /Kafka Server started/;
+const BIND_FAILURE = /Address already in use|BindException/;
+const DEFAULT_START_TIMEOUT_MS = Number(process.env.KAFKA_START_TIMEOUT_MS ?? 90_000);
+const MAVEN_TIMEOUT_MS = Number(process.env.KAFKA_MAVEN_TIMEOUT_MS ?? 600_000);
+const STOP_TIMEOUT_MS = 30_000;
+const OUTPUT_LINES_KEPT = 400;
+const VERBOSE = process.env.KAFKA_HARNESS_VERBOSE === '1';
+
+export interface LocalKafkaStartup {
+  /** Time spent making sure the classpath is there (Maven on the first run, ~0 when cached). */
+  classpathMs: number;
+  /** True when Maven ran in this call (first run, or the pom changed). */
+  classpathResolved: boolean;
+  /** `StorageTool format` of the fresh log dir. */
+  formatMs: number;
+  /** JVM start until "Kafka Server started" and an answered describeCluster(). */
+  brokerMs: number;
+  totalMs: number;
+}
+
+export interface RestartOptions {
+  /** Runs after the broker is down and before it is started again ("broker down for a while"). */
+  whileDown?: () => unknown;
+}
+
+export interface LocalKafka {
+  /** Bootstrap servers for clients: the PLAINTEXT listener only. */
+  readonly brokers: string[];
+  readonly version: string;
+  /** Temp dir holding server.properties and the log dirs; removed by stop(). */
+  readonly dir: string;
+  readonly startup: LocalKafkaStartup;
+  /** Graceful stop (SIGTERM, then SIGKILL after 30 s), then removes the temp dir. Idempotent. */
+  stop(): Promise<void>;
+  /** SIGKILL the broker JVM (a crash). The dirs stay, so restart() can bring it back. */
+  kill(): void;
+  /** Stop (if still running), then start again on the SAME ports and log dirs; resolves when ready. */
+  restart(options?: RestartOptions): Promise<void>;
+  /** The broker's recent output (for assertion messages). */
+  output(): string;
+}
+
+export interface StartLocalKafkaOptions {
+  /** Bound on JVM start to ready, per start/restart. Default 90 s (env KAFKA_START_TIMEOUT_MS). */
+  startTimeoutMs?: number;
+  /** Extra server.properties entries (override the defaults below). */
+  serverProperties?: Record<string, string | number | boolean>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prerequisites (synchronous: usable at describe() time)
+// ---------------------------------------------------------------------------------------------
+
+function readPomProperty(name: string): string {
+  const pom = fs.readFileSync(POM, 'utf8');
+  const match = new RegExp(`<${name.replace(/\./g, '\\.')}>([^<]+)</`).exec(pom);
+  if (!match) throw new Error(`${POM} has no <${name}> property`);
+  return match[1].trim();
+}
+
+function findOnPath(command: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, command);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      if (fs.statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+function javaBinary(): string | undefined {
+  const home = process.env.JAVA_HOME;
+  if (home) {
+    const candidate = path.join(home, 'bin', 'java');
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  return findOnPath('java');
+}
+
+function pomHash(): string {
+  return createHash('sha256').update(fs.readFileSync(POM)).digest('hex').slice(0, 16);
+}
+
+function markerFile(): string {
+  return path.join(LIBS_DIR, `.resolved-${pomHash()}`);
+}
+
+/** True when the jars for the current pom are already in the cache (no Maven needed). */
+export function kafkaClasspathCached(): boolean {
+  return fs.existsSync(markerFile());
+}
+
+/**
+ * Why a local broker cannot be started here, or undefined when it can (as far as a cheap,
+ * synchronous check can tell: Java on PATH/JAVA_HOME, and Maven unless the jars are cached).
+ */
+export function localKafkaMissing(): string | undefined {
+  const missing: string[] = [];
+  if (!javaBinary()) missing.push('java (17+) not found in JAVA_HOME or PATH');
+  if (!kafkaClasspathCached() && !findOnPath('mvn')) {
+    missing.push(`mvn not found in PATH and no cached Kafka jars in ${LIBS_DIR}`);
+  }
+  return missing.length ? missing.join('; ') : undefined;
+}
+
+let javaChecked: string | undefined;
+function checkJavaVersion(java: string): void {
+  if (javaChecked === java) return;
+  const res = spawnSync(java, ['-version'], { encoding: 'utf8', timeout: 30_000 });
+  const text = `${res.stderr ?? ''}${res.stdout ?? ''}`;
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(text);
+  if (res.status !== 0 || !match) {
+    throw new Error(`Cannot run ${java} -version (needed for the local Kafka broker):\n${text}`);
+  }
+  const major = match[1] === '1' ? Number(match[2]) : Number(match[1]);
+  if (major < 17) {
+    throw new Error(`Kafka ${KAFKA_VERSION} needs Java 17+, but ${java} is Java ${major}`);
+  }
+  javaChecked = java;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Classpath: Maven once, then the cache
+// ---------------------------------------------------------------------------------------------
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A cross-process lock (jest runs spec files in parallel workers): an atomic mkdir. */
+async function withDirLock<T>(
+  lockDir: string,
+  timeoutMs: number,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      fs.mkdirSync(lockDir);
+      fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      let holder = NaN;
+      try {
+        holder = Number(fs.readFileSync(path.join(lockDir, 'pid'), 'utf8'));
+      } catch {
+        // being created or removed right now
+      }
+      let ageMs = 0;
+      try {
+        ageMs = Date.now() - fs.statSync(lockDir).mtimeMs;
+      } catch {
+        continue; // just removed: try again at once
+      }
+      const stale = (Number.isInteger(holder) && !pidAlive(holder)) || ageMs > timeoutMs;
+      if (stale) {
+        fs.rmSync(lockDir, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `Timed out after ${timeoutMs} ms waiting for the lock ${lockDir} (pid ${holder})`,
+        );
+      }
+      await sleep(250);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+interface CommandResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  output: string;
+  timedOut: boolean;
+}
+
+function runCommand(command: string, args: string[], timeoutMs: number): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.on('data', (c: Buffer) => chunks.push(c));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, output: Buffer.concat(chunks).toString('utf8'), timedOut });
+    });
+  });
+}
+
+export interface KafkaClasspath {
+  libsDir: string;
+  resolved: boolean;
+  ms: number;
+}
+
+/**
+ * Makes sure <cache>/libs holds the broker's runtime classpath for the current pom.
+ * Runs `mvn dependency:copy-dependencies -DincludeScope=runtime` into a temp folder, then swaps it
+ * in (so a pom change never leaves jars of two Kafka versions side by side on the classpath).
+ */
+export async function ensureKafkaClasspath(): Promise<KafkaClasspath> {
+  const started = Date.now();
+  if (kafkaClasspathCached()) return { libsDir: LIBS_DIR, resolved: false, ms: 0 };
+  fs.mkdirSync(KAFKA_CACHE_DIR, { recursive: true });
+  let resolved = false;
+  await withDirLock(path.join(KAFKA_CACHE_DIR, 'libs.lock'), MAVEN_TIMEOUT_MS, async () => {
+    const marker = markerFile();
+    if (fs.existsSync(marker)) return; // another worker did it while we waited
+    const mvn = findOnPath('mvn');
+    if (!mvn) throw new Error(`Kafka jars are not cached in ${LIBS_DIR} and mvn is not in PATH`);
+    const tmp = path.join(KAFKA_CACHE_DIR, `libs.tmp-${process.pid}`);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    const args = [
+      '-B',
+      '-q',
+      '-f',
+      POM,
+      'dependency:copy-dependencies',
+      '-DincludeScope=runtime',
+      `-DoutputDirectory=${tmp}`,
+    ];
+    process.stderr.write(
+      `[kafka] resolving the Kafka ${KAFKA_VERSION} classpath with Maven (first run only) -> ${LIBS_DIR}\n`,
+    );
+    const res = await runCommand(mvn, args, MAVEN_TIMEOUT_MS);
+    const expectedJar = path.join(tmp, `kafka_2.13-${KAFKA_VERSION}.jar`);
+    if (res.code !== 0 || !fs.existsSync(expectedJar)) {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      const why = res.timedOut
+        ? `timed out after ${MAVEN_TIMEOUT_MS} ms`
+        : `exit ${res.code ?? res.signal}`;
+      throw new Error(
+        `Resolving the Kafka classpath failed (${why}): mvn ${args.join(' ')}\n${res.output.slice(-8000)}`,
+      );
+    }
+    fs.writeFileSync(path.join(tmp, path.basename(marker)), `${new Date().toISOString()}\n`);
+    fs.rmSync(LIBS_DIR, { recursive: true, force: true });
+    fs.renameSync(tmp, LIBS_DIR);
+    resolved = true;
+  });
+  return { libsDir: LIBS_DIR, resolved, ms: Date.now() - started };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Readiness probe (shared with the testcontainers path)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Polls `admin.describeCluster()` until it answers with at least one broker, `deadline` passes, or
+ * `dead()` returns a reason to give up (the broker process exited).
+ */
+export async function waitForKafkaAdmin(
+  brokers: string[],
+  deadline: number,
+  dead: () => string | undefined = () => undefined,
+): Promise<void> {
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    const why = dead();
+    if (why) throw new Error(why);
+    const kafka = new Kafka({
+      clientId: 'kafka-harness-probe',
+      brokers,
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 1_000,
+      requestTimeout: 5_000,
+      retry: { retries: 0 },
+    });
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      if (cluster.brokers.length > 0) return;
+      lastError = new Error('describeCluster() answered with no brokers');
+    } catch (err) {
+      lastError = err;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    await sleep(200);
+  }
+  throw new Error(
+    `Kafka at ${brokers.join(',')} did not answer admin.describeCluster() in time: ${String(lastError)}`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child process bookkeeping and cleanup
+// ---------------------------------------------------------------------------------------------
+
+interface LiveBroker {
+  child: ChildProcess;
+  dir: string;
+}
+const live = new Set<LiveBroker>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const broker of live) {
+      try {
+        broker.child.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+      try {
+        fs.rmSync(broker.dir, { recursive: true, force: true });
+      } catch {
+        // best effort
+      }
+    }
+  });
+}
+
+/**
+ * If this Node process dies without running 'exit' hooks (SIGKILL, jest killing a worker), a
+ * detached shell kills the broker JVM and removes its dir. It exits on its own when the JVM does.
+ */
+function startWatchdog(javaPid: number, dir: string): void {
+  const script = [
+    'while kill -0 "$1" 2>/dev/null; do',
+    '  kill -0 "$2" 2>/dev/null || exit 0',
+    '  sleep 1',
+    'done',
+    'kill -9 "$2" 2>/dev/null',
+    'rm -rf "$3"',
+  ].join('\n');
+  const watchdog = spawn(
+    'sh',
+    ['-c', script, 'kafka-watchdog', String(process.pid), String(javaPid), dir],
+    {
+      detached: true,
+      stdio: 'ignore',
+    },
+  );
+  watchdog.on('error', () => undefined);
+  watchdog.unref();
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error('could not get a free port'));
+      });
+    });
+  });
+}
+
+async function freePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+function clusterId(): string {
+  // 16 random bytes, base64url without padding = 22 chars (Kafka's Uuid format). Never starting
+  // with '-', which the CLI would read as an option.
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+function serverProperties(
+  dir: string,
+  brokerPort: number,
+  controllerPort: number,
+  extra: Record<string, string | number | boolean>,
+): string {
+  const props: Record<string, string | number | boolean> = {
+    'process.roles': 'broker,controller',
+    'node.id': 1,
+    'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
+    listeners: `PLAINTEXT://127.0.0.1:${brokerPort},CONTROLLER://127.0.0.1:${controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${brokerPort}`,
+    'controller.listener.names': 'CONTROLLER',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'log.dirs': path.join(dir, 'data'),
+    'num.partitions': 1,
+    'default.replication.factor': 1,
+    'min.insync.replicas': 1,
+    'offsets.topic.replication.factor': 1,
+    'offsets.topic.num.partitions': 1,
+    'transaction.state.log.replication.factor': 1,
+    'transaction.state.log.min.isr': 1,
+    'transaction.state.log.num.partitions': 1,
+    'share.coordinator.state.topic.replication.factor': 1,
+    'share.coordinator.state.topic.min.isr': 1,
+    'share.coordinator.state.topic.num.partitions': 1,
+    'group.initial.rebalance.delay.ms': 0,
+    'num.network.threads': 2,
+    'num.io.threads': 2,
+    'auto.create.topics.enable': true,
+    // After a crash (SIGKILL) the restarted controller keeps the old broker registration until its
+    // session expires (default 9 s) and only then lets the new incarnation in: keep that short.
+    'broker.heartbeat.interval.ms': 500,
+    'broker.session.timeout.ms': 3000,
+    ...extra,
+  };
+  return `${Object.entries(props)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join('\n')}\n`;
+}
+
+function jvmArgs(libsDir: string, dir: string): string[] {
+  return [
+    '-Xms128m',
+    '-Xmx512m',
+    '-XX:+UseSerialGC',
+    '-XX:+ExitOnOutOfMemoryError',
+    '-Djava.awt.headless=true',
+    '-Djava.net.preferIPv4Stack=true',
+    `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`,
+    `-Dkafka.logs.dir=${path.join(dir, 'logs')}`,
+    '-cp',
+    `${libsDir}${path.sep}*`,
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The broker
+// ---------------------------------------------------------------------------------------------
+
+class OutputTail {
+  private readonly lines: string[] = [];
+  push(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length > OUTPUT_LINES_KEPT)
+      this.lines.splice(0, this.lines.length - OUTPUT_LINES_KEPT);
+  }
+  text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+interface Running {
+  live: LiveBroker;
+  exit: Promise<void>;
+  exitInfo?: string;
+  started: boolean;
+  output: OutputTail;
+}
+
+/** Starts a single-node KRaft broker from the cached jars (resolving them first if needed). */
+export async function startLocalKafka(options: StartLocalKafkaOptions = {}): Promise<LocalKafka> {
+  const t0 = Date.now();
+  const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  const java = javaBinary();
+  if (!java)
+    throw new Error('Cannot start a local Kafka broker: java (17+) not found in JAVA_HOME or PATH');
+  checkJavaVersion(java);
+  const classpath = await ensureKafkaClasspath();
+  installExitHook();
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-test-'));
+  const propsFile = path.join(dir, 'server.properties');
+  const extra = options.serverProperties ?? {};
+  let [brokerPort, controllerPort] = await freePorts(2);
+  fs.writeFileSync(propsFile, serverProperties(dir, brokerPort, controllerPort, extra));
+
+  let running: Running | undefined;
+  let stopped = false;
+  const history = new OutputTail(); // output across restarts, for messages
+
+  const cleanupDir = () => fs.rmSync(dir, { recursive: true, force: true });
+
+  // 1. format the fresh log dir (static quorum: no --standalone)
+  const tFormat = Date.now();
+  try {
+    const res = await runCommand(
+      java,
+      [
+        ...jvmArgs(classpath.libsDir, dir),
+        '-XX:TieredStopAtLevel=1',
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId(),
+        '-c',
+        propsFile,
+      ],
+      60_000,
+    );
+    if (res.code !== 0) {
+      throw new Error(
+        `kafka.tools.StorageTool format failed (${res.timedOut ? 'timed out' : `exit ${res.code ?? res.signal}`}):\n${res.output}`,
+      );
+    }
+  } catch (err) {
+    cleanupDir();
+    throw err;
+  }
+  const formatMs = Date.now() - tFormat;
+
+  const launch = (): Running => {
+    const child = spawn(java, [...jvmArgs(classpath.libsDir, dir), 'kafka.Kafka', propsFile], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const entry: LiveBroker = { child, dir };
+    live.add(entry);
+    const output = new OutputTail();
+    const state: Running = { live: entry, exit: Promise.resolve(), started: false, output };
+    const onLine = (line: string) => {
+      output.push(line);
+      history.push(line);
+      if (VERBOSE) process.stderr.write(`[kafka] ${line}\n`);
+      if (!state.started && STARTED_LINE.test(line)) state.started = true;
+    };
+    readline.createInterface({ input: child.stdout! }).on('line', onLine);
+    readline.createInterface({ input: child.stderr! }).on('line', onLine);
+    state.exit = new Promise<void>((resolve) => {
+      child.on('error', (err) => {
+        state.exitInfo ??= `could not be spawned: ${err.message}`;
+        live.delete(entry);
+        resolve();
+      });
+      child.on('exit', (code, signal) => {
+        state.exitInfo ??= `exited with ${signal ?? `code ${code}`}`;
+        live.delete(entry);
+        resolve();
+      });
+    });
+    if (child.pid) startWatchdog(child.pid, dir);
+    return state;
+  };
+
+  /** Launches and waits until ready; throws (after killing the JVM) with its output otherwise. */
+  const launchAndWait = async (): Promise<Running> => {
+    const state = launch();
+    const deadline = Date.now() + startTimeoutMs;
+    const dead = () =>
+      state.exitInfo
+        ? `Kafka broker ${state.exitInfo} before it was ready. Its output:\n${state.output.text()}`
+        : undefined;
+    try {
+      while (!state.started) {
+        const why = dead();
+        if (why) throw new Error(why);
+        if (Date.now() > deadline) {
+          throw new Error(
+            `Kafka broker did not log "Kafka Server started" within ${startTimeoutMs} ms. Its output:\n${state.output.text()}`,
+          );
+        }
+        await sleep(50);
+      }
+      await waitForKafkaAdmin([`127.0.0.1:${brokerPort}`], deadline, dead);
+      return state;
+    } catch (err) {
+      state.live.child.kill('SIGKILL');
+      await state.exit;
+      throw err;
+    }
+  };
+
+  const isBindFailure = (err: unknown) => BIND_FAILURE.test(String(err));
+
+  const stopProcess = async (): Promise<void> => {
+    const state = running;
+    running = undefined;
+    if (!state || state.exitInfo) {
+      if (state) await state.exit;
+      return;
+    }
+    state.live.child.kill('SIGTERM');
+    const escalate = setTimeout(() => state.live.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    await state.exit;
+    clearTimeout(escalate);
+  };
+
+  // 2. start; a port taken between probing and binding gets new ports (first start only)
+  const tBroker = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      running = await launchAndWait();
+      break;
+    } catch (err) {
+      if (attempt < 3 && isBindFailure(err)) {
+        [brokerPort, controllerPort] = await freePorts(2);
+        fs.writeFileSync(propsFile, serverProperties(dir, brokerPort, controllerPort, extra));
+        continue;
+      }
+      cleanupDir();
+      throw err;
+    }
+  }
+  const brokerMs = Date.now() - tBroker;
+
+  const brokers = [`127.0.0.1:${brokerPort}`];
+  return {
+    brokers,
+    version: KAFKA_VERSION,
+    dir,
+    startup: {
+      classpathMs: classpath.ms,
+      classpathResolved: classpath.resolved,
+      formatMs,
+      brokerMs,
+      totalMs: Date.now() - t0,
+    },
+    output: () => history.text(),
+    kill: () => {
+      running?.live.child.kill('SIGKILL');
+    },
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await stopProcess();
+      cleanupDir();
+    },
+    restart: async (restartOptions: RestartOptions = {}) => {
+      if (stopped) throw new Error('restart() after stop(): this broker is gone');
+      await stopProcess();
+      await restartOptions.whileDown?.();
+      // Same ports: the old sockets may linger for a moment, so retry a bind failure briefly.
+      const until = Date.now() + 15_000;
+      for (;;) {
+        try {
+          running = await launchAndWait();
+          return;
+        } catch (err) {
+          if (isBindFailure(err) && Date.now() < until) {
+            await sleep(500);
+            continue;
+          }
+          throw err;
+        }
+      }
+    },
+  };
+}
