@@ -58,7 +58,9 @@ export class KafkaPublisher implements NotificationPublisher {
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: 8, initialRetryTime: 200, maxRetryTime: 5_000 },
+      // Bounded, so an outage surfaces (degraded health) within seconds; the notifier then
+      // offers the same batch again on this same producer, which the broker deduplicates.
+      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2_000 },
     });
   }
 
