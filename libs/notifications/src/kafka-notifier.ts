@@ -18,6 +18,8 @@ export type NotifierOptions = Readonly<{
   /** Subscription (and checkpoint) name. */
   name?: string;
   maxBatchSize?: number;
+  /** A publish pending this long counts as degraded before it has failed (ms, default 5000). */
+  stalledAfterMs?: number;
   onError?: (error: unknown, attempt: number) => void;
 }>;
 
@@ -26,7 +28,10 @@ export type NotifierStatus = Readonly<{
   running: boolean;
   checkpoint: string | null;
   published: number;
-  /** True while the last attempt to publish failed: the broker is unreachable or refusing. */
+  /**
+   * True while the last attempt to publish failed or the one in flight has been waiting for
+   * longer than `stalledAfterMs`: the broker is unreachable or refusing.
+   */
   degraded: boolean;
   lastError: string | null;
 }>;
@@ -42,6 +47,7 @@ export class KafkaNotifier {
   private checkpoint: GlobalPosition | undefined;
   private published = 0;
   private lastError: string | null = null;
+  private publishingSince: number | undefined;
   readonly name: string;
 
   constructor(private readonly options: NotifierOptions) {
@@ -77,16 +83,30 @@ export class KafkaNotifier {
       running: this.subscription !== undefined,
       checkpoint: this.checkpoint?.toString() ?? null,
       published: this.published,
-      degraded: this.lastError !== null,
-      lastError: this.lastError,
+      degraded: this.lastError !== null || this.stalled(),
+      lastError:
+        this.lastError ??
+        (this.stalled() ? `publishing for ${Date.now() - this.publishingSince!} ms` : null),
     };
+  }
+
+  private stalled(): boolean {
+    return (
+      this.publishingSince !== undefined &&
+      Date.now() - this.publishingSince > (this.options.stalledAfterMs ?? 5_000)
+    );
   }
 
   private async publish(batch: readonly RecordedEvent[]): Promise<void> {
     const messages = batch
       .map((event) => toCloudEvent(event, this.options.cloudEvents))
       .filter((message): message is LifecycleCloudEvent => message !== undefined);
-    await this.options.publisher.publish(messages);
+    this.publishingSince = Date.now();
+    try {
+      await this.options.publisher.publish(messages);
+    } finally {
+      this.publishingSince = undefined;
+    }
     const last = batch[batch.length - 1].position;
     await storeCheckpoint(this.options.db, this.name, last);
     this.checkpoint = last;

@@ -14,9 +14,12 @@ class RecordingPublisher implements NotificationPublisher {
   readonly acknowledged: LifecycleCloudEvent[] = [];
   failuresLeft = 0;
   attempts = 0;
+  /** While set, publish waits for it: a broker that neither answers nor refuses. */
+  hold: Promise<void> | undefined;
 
   async publish(events: readonly LifecycleCloudEvent[]): Promise<void> {
     this.attempts += 1;
+    await this.hold;
     if (this.failuresLeft > 0) {
       this.failuresLeft -= 1;
       throw new Error('broker unreachable');
@@ -102,6 +105,29 @@ describe('KafkaNotifier', () => {
       a.events.map((_, revision) => revision),
     );
     expect(notifier.status().degraded).toBe(false);
+  });
+
+  it('shows degraded while a publish hangs longer than stalledAfterMs, and recovers when it lands', async () => {
+    await notifier.stop();
+    notifier = new KafkaNotifier({
+      db: readModels.db,
+      events: store,
+      publisher,
+      cloudEvents: settings,
+      stalledAfterMs: 30,
+    });
+    let release!: () => void;
+    publisher.hold = new Promise((resolve) => (release = resolve));
+    const a = await append(new JointVentureHistory().established());
+    await notifier.start();
+    await until(() => publisher.attempts === 1);
+    expect(notifier.status().degraded).toBe(false);
+    await until(() => notifier.status().degraded);
+    expect(notifier.status().lastError).toMatch(/^publishing for \d+ ms$/);
+
+    release();
+    await until(() => publisher.acknowledged.length === a.events.length);
+    expect(notifier.status()).toMatchObject({ degraded: false, lastError: null });
   });
 
   it('resumes after a restart from its checkpoint, without resending what was acknowledged', async () => {

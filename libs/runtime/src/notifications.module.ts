@@ -45,6 +45,7 @@ export class Notifications implements OnApplicationBootstrap, OnApplicationShutd
       db,
       events,
       publisher,
+      maxBatchSize: config.NOTIFICATIONS_BATCH_SIZE,
       cloudEvents: {
         source: config.NOTIFICATIONS_SOURCE,
         schemaBaseUri: config.NOTIFICATIONS_SCHEMA_BASE_URI,
