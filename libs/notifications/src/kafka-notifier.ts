@@ -9,6 +9,9 @@ import {
 } from './integration-events';
 import type { NotificationPublisher } from './kafka-publisher';
 
+/** Events per publish; the publisher splits a batch into requests under the broker's size limit. */
+export const DEFAULT_NOTIFIER_BATCH_SIZE = 2_000;
+
 export type NotifierOptions = Readonly<{
   /** Where the checkpoint lives: beside the read models. */
   db: Kysely<ReadModelDb>;
@@ -60,7 +63,7 @@ export class KafkaNotifier {
     this.subscription = this.options.events.subscribeToAll({
       after: this.checkpoint,
       streamPrefix: JOINT_VENTURE_STREAM_PREFIX,
-      maxBatchSize: this.options.maxBatchSize ?? 500,
+      maxBatchSize: this.options.maxBatchSize ?? DEFAULT_NOTIFIER_BATCH_SIZE,
       handle: (batch) => this.publish(batch),
       onError: (error, attempt) => {
         this.lastError = error instanceof Error ? error.message : String(error);

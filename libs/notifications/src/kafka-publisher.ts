@@ -36,7 +36,14 @@ export type KafkaSettings = Readonly<{
     password: string;
   }>;
   log?: (level: 'error' | 'warn' | 'info' | 'debug', message: string) => void;
+  /**
+   * Upper bound on the message bytes of one produce request (default 768 KiB), under the
+   * broker's 1 MiB `message.max.bytes`: a large batch goes out as several requests in order.
+   */
+  maxRequestBytes?: number;
 }>;
+
+const DEFAULT_MAX_REQUEST_BYTES = 768 * 1024;
 
 export class MissingTopicError extends Error {}
 
@@ -50,6 +57,11 @@ export class KafkaPublisher implements NotificationPublisher {
   private readonly kafka: Kafka;
   private readonly producer: Producer;
   private ready: Promise<void> | undefined;
+  /**
+   * Ids of the batch being published that the broker already acknowledged: when a later
+   * request of the batch fails and the notifier offers the batch again, they are not resent.
+   */
+  private readonly acknowledged = new Set<string>();
 
   constructor(private readonly settings: KafkaSettings) {
     this.kafka = new Kafka(kafkaConfig(settings));
@@ -67,15 +79,20 @@ export class KafkaPublisher implements NotificationPublisher {
   async publish(events: readonly LifecycleCloudEvent[]): Promise<void> {
     if (events.length === 0) return;
     await this.connect();
-    await this.producer.send({
-      topic: this.settings.topic,
-      acks: -1,
-      messages: events.map((event) => ({
-        key: event.subject,
-        value: JSON.stringify(event),
-        headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, 'message-type': event.type },
-      })),
-    });
+    const pending = events.filter((event) => !this.acknowledged.has(event.id));
+    for (const request of chunksOf(pending, this.settings.maxRequestBytes)) {
+      await this.producer.send({
+        topic: this.settings.topic,
+        acks: -1,
+        messages: request.map(({ event, value }) => ({
+          key: event.subject,
+          value,
+          headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, 'message-type': event.type },
+        })),
+      });
+      for (const { event } of request) this.acknowledged.add(event.id);
+    }
+    this.acknowledged.clear();
   }
 
   async disconnect(): Promise<void> {
@@ -123,6 +140,31 @@ export class KafkaPublisher implements NotificationPublisher {
       await admin.disconnect();
     }
   }
+}
+
+type Serialized = Readonly<{ event: LifecycleCloudEvent; value: string }>;
+
+/** Consecutive runs of the events whose serialized size stays under `maxBytes` (at least one each). */
+function chunksOf(
+  events: readonly LifecycleCloudEvent[],
+  maxBytes = DEFAULT_MAX_REQUEST_BYTES,
+): Serialized[][] {
+  const chunks: Serialized[][] = [];
+  let current: Serialized[] = [];
+  let bytes = 0;
+  for (const event of events) {
+    const value = JSON.stringify(event);
+    const size = Buffer.byteLength(value) + event.subject.length + 128; // key, headers, framing
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push({ event, value });
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 /** kafkajs client settings, with TLS and SASL when configured. */

@@ -92,7 +92,7 @@ export class AppConfig {
   @MinLength(1)
   KAFKA_SASL_PASSWORD?: string = undefined;
   /** Most events the notifier publishes in one produce request (and one checkpoint write). */
-  @Transform(int) @IsInt() @Min(1) @Max(10_000) NOTIFICATIONS_BATCH_SIZE = 500;
+  @Transform(int) @IsInt() @Min(1) @Max(10_000) NOTIFICATIONS_BATCH_SIZE = 2_000;
   /** CloudEvents `source` of the notifications. */
   @IsString() @MinLength(1) NOTIFICATIONS_SOURCE = '/jv-ledger';
   @IsString()

@@ -49,11 +49,21 @@ export async function createTopic(
   brokers: readonly string[],
   topic: string,
   numPartitions: number,
+  config: Readonly<Record<string, string>> = {},
 ): Promise<void> {
   const admin = clientOf(brokers).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions }] });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        {
+          topic,
+          numPartitions,
+          configEntries: Object.entries(config).map(([name, value]) => ({ name, value })),
+        },
+      ],
+    });
   } finally {
     await admin.disconnect();
   }

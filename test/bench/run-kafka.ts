@@ -1,0 +1,112 @@
+/**
+ * `npm run bench:kafka`: the notification figures beside their targets, against a real broker
+ * started by the test harness (test/services/kafka: the local jars here, testcontainers where a
+ * Docker engine exists, or TEST_KAFKA_BROKERS). Like `npm run bench`, it never fails on a
+ * figure, only when a benchmark breaks. BENCH_QUICK=1 shrinks the workloads.
+ */
+import 'reflect-metadata';
+import { DEFAULT_NOTIFIER_BATCH_SIZE } from '@app/notifications';
+import { startKafka, type TestKafka } from '../services/kafka';
+import { drainRows, latencyRows, measureConsumeLatency, measureDrain } from './kafka.bench';
+import { seedLogTemplate } from './projection-catch-up.bench';
+import { machineInfo } from './support/machine';
+import { int, ms, since } from './support/stats';
+import { renderTable, type Row } from './support/table';
+import { TempDirs } from './support/temp-dirs';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const SIZES = {
+  /** 1,000 JVs x 100 events = the issue's backlog of 100,000 events. */
+  backlogJointVentures: QUICK ? 100 : 1_000,
+  backlogEventsPerJv: 100,
+  latencyMs: QUICK ? 3_000 : 15_000,
+  latencyJointVentures: 100,
+};
+
+const progress = (message: string) =>
+  process.stderr.write(`[bench:kafka ${ms(since(0))}] ${message}\n`);
+
+async function main(): Promise<number> {
+  const rows: Row[] = [];
+  const failures: string[] = [];
+  const dirs = new TempDirs();
+  let kafka: TestKafka | undefined;
+  const section = async (name: string, body: () => Promise<void>) => {
+    progress(name);
+    try {
+      await body();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      failures.push(`${name}: ${error instanceof Error ? (error.stack ?? message) : message}`);
+      rows.push({
+        benchmark: name,
+        setting: '-',
+        figure: `FAILED: ${message.slice(0, 120)}`,
+        target: '-',
+      });
+    }
+  };
+
+  process.stdout.write(`${machineInfo().join('\n')}\n`);
+  try {
+    progress('starting a Kafka broker');
+    kafka = await startKafka();
+    process.stdout.write(`kafka:    ${kafka.description}\n\n`);
+    const brokers = kafka.brokers;
+
+    await section('K1. backlog drain', async () => {
+      const total = SIZES.backlogJointVentures * SIZES.backlogEventsPerJv;
+      progress(`seeding a log of ${int(total)} events over ${int(SIZES.backlogJointVentures)} JVs`);
+      const template = await seedLogTemplate(
+        dirs,
+        SIZES.backlogJointVentures,
+        SIZES.backlogEventsPerJv,
+      );
+      for (const batchSize of [DEFAULT_NOTIFIER_BATCH_SIZE, 500]) {
+        progress(`  draining with batches of ${batchSize}`);
+        const dir = dirs.copyOf(template.dir, `drain-${batchSize}`);
+        rows.push(...drainRows(await measureDrain(dir, brokers, batchSize)));
+        dirs.remove(dir);
+      }
+      dirs.remove(template.dir);
+    });
+
+    for (const [offeredPerSecond, synchronous] of [
+      [1_000, 'FULL'],
+      [1_000, 'NORMAL'],
+      [200, 'FULL'],
+    ] as const) {
+      await section(`K2. latency at ${offeredPerSecond} cmd/s, sync=${synchronous}`, async () => {
+        const dir = dirs.make(`latency-${offeredPerSecond}-${synchronous}`);
+        rows.push(
+          ...latencyRows(
+            await measureConsumeLatency(dir, brokers, {
+              offeredPerSecond,
+              synchronous,
+              durationMs: SIZES.latencyMs,
+              jointVentures: SIZES.latencyJointVentures,
+            }),
+          ),
+        );
+        dirs.remove(dir);
+      });
+    }
+  } finally {
+    await kafka?.stop();
+    dirs.cleanup();
+  }
+
+  process.stdout.write(
+    `${renderTable(rows)}\n\ntotal time: ${ms(since(0))}${QUICK ? ' (BENCH_QUICK)' : ''}\n`,
+  );
+  for (const failure of failures) process.stderr.write(`\n${failure}\n`);
+  return failures.length === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
