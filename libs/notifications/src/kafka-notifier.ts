@@ -21,6 +21,13 @@ export type NotifierOptions = Readonly<{
   /** Subscription (and checkpoint) name. */
   name?: string;
   maxBatchSize?: number;
+  /**
+   * How long an acknowledged position may wait before it is written as the checkpoint (ms,
+   * default 500). Writes are coalesced off the publishing path, so a batch is not held up by a
+   * database commit; a crash re-sends at most what was acknowledged in this window. 0 writes
+   * after every batch, before the next one.
+   */
+  checkpointIntervalMs?: number;
   /** A publish pending this long counts as degraded before it has failed (ms, default 5000). */
   stalledAfterMs?: number;
   onError?: (error: unknown, attempt: number) => void;
@@ -51,6 +58,10 @@ export class KafkaNotifier {
   private published = 0;
   private lastError: string | null = null;
   private publishingSince: number | undefined;
+  /** The checkpoint as stored, and the write that may be under way. */
+  private stored: GlobalPosition | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private writeTimer: NodeJS.Timeout | undefined;
   readonly name: string;
 
   constructor(private readonly options: NotifierOptions) {
@@ -60,6 +71,7 @@ export class KafkaNotifier {
   async start(): Promise<void> {
     if (this.subscription) throw new Error(`${this.name} is running`);
     this.checkpoint = await readCheckpoint(this.options.db, this.name);
+    this.stored = this.checkpoint;
     this.subscription = this.options.events.subscribeToAll({
       after: this.checkpoint,
       streamPrefix: JOINT_VENTURE_STREAM_PREFIX,
@@ -77,6 +89,9 @@ export class KafkaNotifier {
     const subscription = this.subscription;
     this.subscription = undefined;
     await subscription?.stop();
+    clearTimeout(this.writeTimer);
+    this.writeTimer = undefined;
+    await this.writeCheckpoint();
     await this.options.publisher.disconnect();
   }
 
@@ -110,10 +125,28 @@ export class KafkaNotifier {
     } finally {
       this.publishingSince = undefined;
     }
-    const last = batch[batch.length - 1].position;
-    await storeCheckpoint(this.options.db, this.name, last);
-    this.checkpoint = last;
+    this.checkpoint = batch[batch.length - 1].position;
     this.published += messages.length;
     this.lastError = null;
+    const interval = this.options.checkpointIntervalMs ?? 500;
+    if (interval === 0) await this.writeCheckpoint();
+    else
+      this.writeTimer ??= setTimeout(() => {
+        this.writeTimer = undefined;
+        this.writeCheckpoint().catch((error: unknown) => this.options.onError?.(error, 0));
+      }, interval);
+  }
+
+  /** Stores the acknowledged position if it moved; one write at a time, in order. */
+  private writeCheckpoint(): Promise<void> {
+    this.writing = this.writing
+      .catch(() => undefined)
+      .then(async () => {
+        const target = this.checkpoint;
+        if (target === undefined || target === this.stored) return;
+        await storeCheckpoint(this.options.db, this.name, target);
+        this.stored = target;
+      });
+    return this.writing;
   }
 }

@@ -55,6 +55,7 @@ describe('KafkaNotifier', () => {
       publisher,
       cloudEvents: settings,
       maxBatchSize: 4,
+      checkpointIntervalMs: 20,
     });
   });
   afterEach(async () => {
@@ -80,7 +81,11 @@ describe('KafkaNotifier', () => {
       [...a.events, ...b.events].map((e) => e.id),
     );
     const head = (await store.readAll()).at(-1)!.position;
-    expect(await readCheckpoint(readModels.db, 'KafkaNotifier')).toBe(head);
+    let stored: bigint | undefined;
+    await until(() => {
+      void readCheckpoint(readModels.db, 'KafkaNotifier').then((value) => (stored = value));
+      return stored === head;
+    });
     expect(notifier.status()).toMatchObject({
       running: true,
       degraded: false,
@@ -128,6 +133,52 @@ describe('KafkaNotifier', () => {
     release();
     await until(() => publisher.acknowledged.length === a.events.length);
     expect(notifier.status()).toMatchObject({ degraded: false, lastError: null });
+  });
+
+  it('coalesces checkpoint writes, never past what was acknowledged, and stores the last on stop', async () => {
+    await notifier.stop();
+    notifier = new KafkaNotifier({
+      db: readModels.db,
+      events: store,
+      publisher,
+      cloudEvents: settings,
+      maxBatchSize: 4,
+      checkpointIntervalMs: 60_000,
+    });
+    const a = await append(new JointVentureHistory().fullLifecycle());
+    await notifier.start();
+    await until(() => publisher.acknowledged.length === a.events.length);
+    // Acknowledged, not yet stored: a crash now would resend (at least once), never skip.
+    expect(await readCheckpoint(readModels.db, 'KafkaNotifier')).toBeUndefined();
+    await notifier.stop();
+    const head = (await store.readAll()).at(-1)!.position;
+    expect(await readCheckpoint(readModels.db, 'KafkaNotifier')).toBe(head);
+  });
+
+  it('with checkpointIntervalMs 0, stores the checkpoint before taking the next batch', async () => {
+    await notifier.stop();
+    const stores: (bigint | undefined)[] = [];
+    const publishing = new RecordingPublisher();
+    const original = publishing.publish.bind(publishing);
+    publishing.publish = async (events) => {
+      stores.push(await readCheckpoint(readModels.db, 'KafkaNotifier'));
+      return original(events);
+    };
+    notifier = new KafkaNotifier({
+      db: readModels.db,
+      events: store,
+      publisher: publishing,
+      cloudEvents: settings,
+      maxBatchSize: 4,
+      checkpointIntervalMs: 0,
+    });
+    const a = await append(new JointVentureHistory().fullLifecycle());
+    await notifier.start();
+    await until(() => publishing.acknowledged.length === a.events.length);
+    const positions = (await store.readAll()).map((event) => event.position);
+    expect(stores).toHaveLength(Math.ceil(a.events.length / 4));
+    // Before batch n (of 4 events), the checkpoint is the last position of batch n - 1.
+    expect(stores).toEqual(stores.map((_, n) => (n === 0 ? undefined : positions[n * 4 - 1])));
   });
 
   it('resumes after a restart from its checkpoint, without resending what was acknowledged', async () => {

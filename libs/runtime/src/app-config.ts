@@ -93,6 +93,8 @@ export class AppConfig {
   KAFKA_SASL_PASSWORD?: string = undefined;
   /** Most events the notifier publishes in one produce request (and one checkpoint write). */
   @Transform(int) @IsInt() @Min(1) @Max(10_000) NOTIFICATIONS_BATCH_SIZE = 2_000;
+  /** How often the notifier stores its acknowledged position; 0 = after every batch (ms). */
+  @Transform(int) @IsInt() @Min(0) @Max(60_000) NOTIFICATIONS_CHECKPOINT_INTERVAL_MS = 500;
   /** CloudEvents `source` of the notifications. */
   @IsString() @MinLength(1) NOTIFICATIONS_SOURCE = '/jv-ledger';
   @IsString()

@@ -46,6 +46,7 @@ export class Notifications implements OnApplicationBootstrap, OnApplicationShutd
       events,
       publisher,
       maxBatchSize: config.NOTIFICATIONS_BATCH_SIZE,
+      checkpointIntervalMs: config.NOTIFICATIONS_CHECKPOINT_INTERVAL_MS,
       cloudEvents: {
         source: config.NOTIFICATIONS_SOURCE,
         schemaBaseUri: config.NOTIFICATIONS_SCHEMA_BASE_URI,
