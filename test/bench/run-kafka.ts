@@ -10,11 +10,10 @@ import { startKafka, type TestKafka } from '../services/kafka';
 import { drainRows, latencyRows, measureConsumeLatency, measureDrain } from './kafka.bench';
 import { seedLogTemplate } from './projection-catch-up.bench';
 import { machineInfo } from './support/machine';
-import { int, ms, since } from './support/stats';
-import { renderTable, type Row } from './support/table';
+import { BenchRun, QUICK, runMain } from './support/bench-run';
+import { int } from './support/stats';
 import { TempDirs } from './support/temp-dirs';
 
-const QUICK = process.env.BENCH_QUICK === '1';
 const SIZES = {
   /** 1,000 JVs x 100 events = the issue's backlog of 100,000 events. */
   backlogJointVentures: QUICK ? 100 : 1_000,
@@ -23,29 +22,13 @@ const SIZES = {
   latencyJointVentures: 100,
 };
 
-const progress = (message: string) =>
-  process.stderr.write(`[bench:kafka ${ms(since(0))}] ${message}\n`);
-
 async function main(): Promise<number> {
-  const rows: Row[] = [];
-  const failures: string[] = [];
+  const run = new BenchRun('bench:kafka');
+  const { rows } = run;
+  const progress = (message: string) => run.progress(message);
+  const section = (name: string, body: () => Promise<void>) => run.section(name, body);
   const dirs = new TempDirs();
   let kafka: TestKafka | undefined;
-  const section = async (name: string, body: () => Promise<void>) => {
-    progress(name);
-    try {
-      await body();
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      failures.push(`${name}: ${error instanceof Error ? (error.stack ?? message) : message}`);
-      rows.push({
-        benchmark: name,
-        setting: '-',
-        figure: `FAILED: ${message.slice(0, 120)}`,
-        target: '-',
-      });
-    }
-  };
 
   process.stdout.write(`${machineInfo().join('\n')}\n`);
   try {
@@ -96,17 +79,7 @@ async function main(): Promise<number> {
     dirs.cleanup();
   }
 
-  process.stdout.write(
-    `${renderTable(rows)}\n\ntotal time: ${ms(since(0))}${QUICK ? ' (BENCH_QUICK)' : ''}\n`,
-  );
-  for (const failure of failures) process.stderr.write(`\n${failure}\n`);
-  return failures.length === 0 ? 0 : 1;
+  return run.finish();
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -23,12 +23,11 @@ import {
 } from './projection-catch-up.bench';
 import { measureRebuild, rebuildRows } from './rebuild.bench';
 import { machineInfo } from './support/machine';
-import { int, ms, since } from './support/stats';
-import { renderTable, type Row } from './support/table';
+import { BenchRun, QUICK, runMain } from './support/bench-run';
+import { int } from './support/stats';
 import { TempDirs } from './support/temp-dirs';
 import { measureThroughput, throughputRows } from './throughput.bench';
 
-const QUICK = process.env.BENCH_QUICK === '1';
 const SIZES = {
   /** Timed commands per stream length. */
   costCommands: QUICK ? 20 : 200,
@@ -40,28 +39,12 @@ const SIZES = {
   logEventsPerJv: 100,
 };
 
-const progress = (message: string) => process.stderr.write(`[bench ${ms(since(0))}] ${message}\n`);
-
 async function main(): Promise<number> {
-  const rows: Row[] = [];
-  const failures: string[] = [];
+  const run = new BenchRun('bench');
+  const { rows } = run;
+  const progress = (message: string) => run.progress(message);
+  const section = (name: string, body: () => Promise<void>) => run.section(name, body);
   const dirs = new TempDirs();
-  /** Runs one section; a failure is reported in the table and the run goes on. */
-  const section = async (name: string, body: () => Promise<void>) => {
-    progress(name);
-    try {
-      await body();
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      failures.push(`${name}: ${error instanceof Error ? (error.stack ?? message) : message}`);
-      rows.push({
-        benchmark: name,
-        setting: '-',
-        figure: `FAILED: ${message.slice(0, 120)}`,
-        target: '-',
-      });
-    }
-  };
 
   process.stdout.write(`${machineInfo().join('\n')}\n\n`);
   try {
@@ -122,20 +105,7 @@ async function main(): Promise<number> {
     dirs.cleanup();
   }
 
-  // Sections push rows as they run; the table lists them by benchmark number (a stable sort).
-  const numberOf = (row: Row) => row.benchmark.split(' ')[0];
-  rows.sort((a, b) => (numberOf(a) < numberOf(b) ? -1 : numberOf(a) > numberOf(b) ? 1 : 0));
-  process.stdout.write(
-    `${renderTable(rows)}\n\ntotal time: ${ms(since(0))}${QUICK ? ' (BENCH_QUICK)' : ''}\n`,
-  );
-  for (const failure of failures) process.stderr.write(`\n${failure}\n`);
-  return failures.length === 0 ? 0 : 1;
+  return run.finish();
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

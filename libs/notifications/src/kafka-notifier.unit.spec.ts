@@ -45,10 +45,11 @@ describe('KafkaNotifier', () => {
   let publisher: RecordingPublisher;
   let notifier: KafkaNotifier;
 
-  beforeEach(async () => {
-    readModels = await openTestReadModels();
-    store = new InMemoryEventStore({ subscriptions: fast });
-    publisher = new RecordingPublisher();
+  /** A notifier on this test's store and read models (stopping the one running, if any). */
+  const renewNotifier = async (
+    options: Partial<ConstructorParameters<typeof KafkaNotifier>[0]> = {},
+  ): Promise<KafkaNotifier> => {
+    await notifier?.stop();
     notifier = new KafkaNotifier({
       db: readModels.db,
       events: store,
@@ -56,7 +57,17 @@ describe('KafkaNotifier', () => {
       cloudEvents: settings,
       maxBatchSize: 4,
       checkpointIntervalMs: 20,
+      ...options,
     });
+    return notifier;
+  };
+
+  beforeEach(async () => {
+    readModels = await openTestReadModels();
+    store = new InMemoryEventStore({ subscriptions: fast });
+    publisher = new RecordingPublisher();
+    notifier = undefined as unknown as KafkaNotifier;
+    await renewNotifier();
   });
   afterEach(async () => {
     await notifier.stop();
@@ -113,14 +124,7 @@ describe('KafkaNotifier', () => {
   });
 
   it('shows degraded while a publish hangs longer than stalledAfterMs, and recovers when it lands', async () => {
-    await notifier.stop();
-    notifier = new KafkaNotifier({
-      db: readModels.db,
-      events: store,
-      publisher,
-      cloudEvents: settings,
-      stalledAfterMs: 30,
-    });
+    await renewNotifier({ stalledAfterMs: 30 });
     let release!: () => void;
     publisher.hold = new Promise((resolve) => (release = resolve));
     const a = await append(new JointVentureHistory().established());
@@ -136,15 +140,7 @@ describe('KafkaNotifier', () => {
   });
 
   it('coalesces checkpoint writes, never past what was acknowledged, and stores the last on stop', async () => {
-    await notifier.stop();
-    notifier = new KafkaNotifier({
-      db: readModels.db,
-      events: store,
-      publisher,
-      cloudEvents: settings,
-      maxBatchSize: 4,
-      checkpointIntervalMs: 60_000,
-    });
+    await renewNotifier({ checkpointIntervalMs: 60_000 });
     const a = await append(new JointVentureHistory().fullLifecycle());
     await notifier.start();
     await until(() => publisher.acknowledged.length === a.events.length);
@@ -156,7 +152,6 @@ describe('KafkaNotifier', () => {
   });
 
   it('with checkpointIntervalMs 0, stores the checkpoint before taking the next batch', async () => {
-    await notifier.stop();
     const stores: (bigint | undefined)[] = [];
     const publishing = new RecordingPublisher();
     const original = publishing.publish.bind(publishing);
@@ -164,14 +159,7 @@ describe('KafkaNotifier', () => {
       stores.push(await readCheckpoint(readModels.db, 'KafkaNotifier'));
       return original(events);
     };
-    notifier = new KafkaNotifier({
-      db: readModels.db,
-      events: store,
-      publisher: publishing,
-      cloudEvents: settings,
-      maxBatchSize: 4,
-      checkpointIntervalMs: 0,
-    });
+    await renewNotifier({ publisher: publishing, checkpointIntervalMs: 0 });
     const a = await append(new JointVentureHistory().fullLifecycle());
     await notifier.start();
     await until(() => publishing.acknowledged.length === a.events.length);
@@ -189,12 +177,7 @@ describe('KafkaNotifier', () => {
 
     const b = await append(new JointVentureHistory().established());
     const restarted = new RecordingPublisher();
-    notifier = new KafkaNotifier({
-      db: readModels.db,
-      events: store,
-      publisher: restarted,
-      cloudEvents: settings,
-    });
+    await renewNotifier({ publisher: restarted });
     await notifier.start();
     await until(() => restarted.acknowledged.length === 1);
     expect(restarted.acknowledged.map((m) => m.id)).toEqual([b.events[0].id]);
