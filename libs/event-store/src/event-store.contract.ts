@@ -29,6 +29,7 @@ export function eventStoreContract(
     largePayloadBytes: 1024 * 1024,
     concurrentWriters: 20,
     testTimeoutMs: 10_000,
+    eventIdsUniqueAcrossStreams: true,
     ...options,
   };
 

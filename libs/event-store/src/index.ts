@@ -8,3 +8,8 @@ export {
   type InMemoryEventStoreOptions,
 } from './in-memory/in-memory.event-store';
 export type { SubscriptionSettings } from './polling-subscription';
+export {
+  KurrentDbEventStore,
+  type KurrentDbEventStoreOptions,
+} from './kurrentdb/kurrentdb.event-store';
+export type { KurrentDbSubscriptionSettings } from './kurrentdb/kurrentdb.subscription';

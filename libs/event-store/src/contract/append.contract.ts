@@ -3,7 +3,7 @@ import type { ExpectedRevision } from '../event-store.port';
 import { captureError, type ContractContext, idsOf, newEvents, newStreamId } from './fixtures';
 
 /** Appending: order, revisions, expected revisions, atomicity and idempotency by event id. */
-export function appendContract({ store }: ContractContext): void {
+export function appendContract({ store, options }: ContractContext): void {
   describe('append', () => {
     it('records events in order with revisions from 0 and returns the last revision and position', async () => {
       const streamId = newStreamId();
@@ -153,16 +153,33 @@ export function appendContract({ store }: ContractContext): void {
       expect(idsOf(await store().readStream(streamId))).toEqual([a.id, b.id]);
     });
 
-    it('refuses ids recorded in another stream', async () => {
-      const events = newEvents(2);
-      await store().appendToStream(newStreamId(), events);
-      const other = newStreamId();
+    if (options.eventIdsUniqueAcrossStreams) {
+      it('refuses ids recorded in another stream', async () => {
+        const events = newEvents(2);
+        await store().appendToStream(newStreamId(), events);
+        const other = newStreamId();
 
-      const error = await captureError(store().appendToStream(other, events));
+        const error = await captureError(store().appendToStream(other, events));
 
-      expect(error).toBeInstanceOf(DuplicateEventIdError);
-      expect(await store().readStream(other)).toEqual([]);
-    });
+        expect(error).toBeInstanceOf(DuplicateEventIdError);
+        expect(await store().readStream(other)).toEqual([]);
+      });
+    } else {
+      it('records ids already used in another stream as new events of this stream', async () => {
+        const events = newEvents(2);
+        const first = newStreamId();
+        await store().appendToStream(first, events);
+        const other = newStreamId();
+
+        const result = await store().appendToStream(other, events, {
+          expectedRevision: 'no_stream',
+        });
+
+        expect(result.nextExpectedRevision).toBe(1);
+        expect(idsOf(await store().readStream(other))).toEqual(idsOf(events));
+        expect(idsOf(await store().readStream(first))).toEqual(idsOf(events));
+      });
+    }
 
     it('refuses recorded ids offered in a different order', async () => {
       const streamId = newStreamId();

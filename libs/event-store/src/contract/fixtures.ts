@@ -16,6 +16,12 @@ export type EventStoreContractOptions = Readonly<{
   concurrentWriters?: number;
   /** Per-test timeout for slow, remote backends (default 10 s). */
   testTimeoutMs?: number;
+  /**
+   * Whether an event id is refused once any stream holds it (default true). KurrentDB keeps no
+   * index by event id and deduplicates only within a stream, so its adapter cannot see an id
+   * recorded in another stream without scanning the whole log: there it is `false`.
+   */
+  eventIdsUniqueAcrossStreams?: boolean;
 }>;
 
 export type ContractContext = Readonly<{

@@ -1,0 +1,274 @@
+import {
+  BACKWARDS,
+  END,
+  FORWARDS,
+  jsonEvent,
+  KurrentDBClient,
+  START,
+  StreamNotFoundError,
+  streamNameFilter,
+  WrongExpectedVersionError,
+  type ResolvedEvent,
+} from '@kurrent/kurrentdb-client';
+import { DuplicateEventIdError } from '../errors';
+import type {
+  AppendResult,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  GlobalPosition,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  Subscription,
+  SubscriptionOptions,
+} from '../event-store.port';
+import { assertExpectedRevision } from '../expected-revision';
+import { encodeJson, readLimit } from '../storage';
+import {
+  KurrentDbSubscription,
+  type KurrentDbSubscriptionSettings,
+} from './kurrentdb.subscription';
+
+export type KurrentDbEventStoreOptions = Readonly<{
+  subscriptions?: Partial<KurrentDbSubscriptionSettings>;
+  /** How long `ping` waits for an answer before calling the store unreachable (ms). */
+  pingTimeoutMs?: number;
+  /** Appends with `any`/`stream_exists` re-read and retry this often when writers race. */
+  maxAppendAttempts?: number;
+}>;
+
+/** What the adapter needs to know of a stream to recognise a retried append. */
+type StreamTail = { ids: Map<string, number>; events: RecordedEvent[] };
+
+/**
+ * The production adapter: events in a KurrentDB (or EventStoreDB 22.10+) cluster through
+ * `@kurrent/kurrentdb-client`. Revisions are the stream revisions, positions the commit
+ * positions of `$all`. Vendor types and errors stay inside this folder.
+ */
+export class KurrentDbEventStore implements EventStore {
+  private readonly subscriptions = new Set<KurrentDbSubscription>();
+  private readonly pingTimeoutMs: number;
+  private readonly maxAppendAttempts: number;
+
+  constructor(
+    private readonly client: KurrentDBClient,
+    private readonly options: KurrentDbEventStoreOptions = {},
+  ) {
+    this.pingTimeoutMs = options.pingTimeoutMs ?? 2_000;
+    this.maxAppendAttempts = options.maxAppendAttempts ?? 100;
+  }
+
+  /** `kurrentdb://user:password@host:2113?tls=true` (see the client's connection-string docs). */
+  static connect(connectionString: string, options?: KurrentDbEventStoreOptions) {
+    return new KurrentDbEventStore(KurrentDBClient.connectionString(connectionString), options);
+  }
+
+  /**
+   * KurrentDB deduplicates a retried write only when it lands right after the revision it
+   * expected, so the port's rule (same ids already consecutive in the stream, whatever was
+   * expected) is checked here against the stream itself, and the write then goes out with the
+   * exact revision that check saw: a writer that got in between turns it into a conflict that
+   * is re-checked, never into a duplicate. KurrentDB keeps no index by event id, so ids used
+   * in another stream are not detected (see the contract option `eventIdsUniqueAcrossStreams`).
+   */
+  async appendToStream(
+    streamId: string,
+    events: readonly EventToAppend[],
+    options?: Readonly<{ expectedRevision?: ExpectedRevision }>,
+  ): Promise<AppendResult> {
+    if (events.length === 0) throw new RangeError('an append needs at least one event');
+    const proposed = events.map((event) =>
+      jsonEvent({
+        id: event.id,
+        type: event.type,
+        // A parsed copy of the encoded text: what is stored is exactly what JSON can represent.
+        data: JSON.parse(encodeJson(event.data)) as never,
+        metadata: JSON.parse(encodeJson(event.metadata)) as never,
+      }),
+    );
+    const seen = new Set<string>();
+    for (const { id } of events) {
+      if (seen.has(id)) throw new DuplicateEventIdError(id);
+      seen.add(id);
+    }
+
+    const expected = options?.expectedRevision ?? 'any';
+    for (let attempt = 1; ; attempt++) {
+      const tail = await this.readTail(streamId);
+      const retried = findRetriedAppend(tail, events);
+      if (retried) return retried;
+      const actual = tail.events.at(-1)?.revision;
+      assertExpectedRevision(streamId, expected, actual);
+      try {
+        const result = await this.client.appendToStream(streamId, proposed, {
+          streamState: actual === undefined ? 'no_stream' : BigInt(actual),
+        });
+        if (result.position === undefined) continue; // answered as a retry: read what it was
+        return {
+          nextExpectedRevision: Number(result.nextExpectedRevision),
+          position: result.position.commit,
+        };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError) || attempt >= this.maxAppendAttempts) {
+          throw error;
+        }
+        // Another writer got in after the check: check again against what it wrote.
+      }
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const limit = readLimit(options.maxCount);
+    if (limit === 0) return [];
+    const backwards = options.direction === 'backwards';
+    try {
+      return await collect(
+        this.client.readStream(streamId, {
+          direction: backwards ? BACKWARDS : FORWARDS,
+          fromRevision:
+            options.fromRevision !== undefined
+              ? BigInt(options.fromRevision)
+              : backwards
+                ? END
+                : START,
+          maxCount: limit,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+  }
+
+  /**
+   * `$all` from just after `after`, filtered on the server by stream-name prefix; without a
+   * prefix, system streams (`$`-prefixed: statistics, projections' links) are left out.
+   */
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const limit = readLimit(options.maxCount);
+    if (limit === 0) return [];
+    const after = options.after;
+    // A read from a position includes the event there, so one more is asked for and dropped.
+    const read = await collect(
+      this.client.readAll({
+        fromPosition: after === undefined ? START : { commit: after, prepare: after },
+        maxCount: limit === undefined ? undefined : limit + 1,
+        filter: prefixFilter(options.streamPrefix),
+      }),
+    );
+    const page = read.filter((event) => after === undefined || event.position > after);
+    return limit === undefined ? page : page.slice(0, limit);
+  }
+
+  subscribeToAll(options: SubscriptionOptions): Subscription {
+    const subscription = new KurrentDbSubscription(
+      {
+        subscribe: (after) =>
+          this.client.subscribeToAll({
+            fromPosition: after === undefined ? START : { commit: after, prepare: after },
+            filter: prefixFilter(options.streamPrefix),
+          }),
+        headPosition: () => this.headPosition(options.streamPrefix),
+        toRecorded,
+      },
+      options,
+      this.options.subscriptions,
+      () => this.subscriptions.delete(subscription),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** Reads the last event of `$all`; an unreachable or silent cluster fails within the timeout. */
+  async ping(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`KurrentDB did not answer within ${this.pingTimeoutMs} ms`)),
+        this.pingTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([
+        collect(this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })),
+        timeout,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    await this.client.dispose();
+  }
+
+  /** Position of the last event the subscription would see, `undefined` when there is none. */
+  private async headPosition(prefix: string | undefined): Promise<GlobalPosition | undefined> {
+    const [last] = await collect(
+      this.client.readAll({
+        direction: BACKWARDS,
+        fromPosition: END,
+        maxCount: 1,
+        filter: prefixFilter(prefix),
+      }),
+    );
+    return last?.position;
+  }
+
+  private async readTail(streamId: string): Promise<StreamTail> {
+    const events = await this.readStream(streamId);
+    return { events, ids: new Map(events.map((event, i) => [event.id, i])) };
+  }
+}
+
+/** Server-side filter on stream names: a literal prefix, or everything but system streams. */
+function prefixFilter(prefix: string | undefined) {
+  return prefix === undefined
+    ? streamNameFilter({ regex: '^[^$]' })
+    : streamNameFilter({ prefixes: [prefix] });
+}
+
+/**
+ * The port's retry rule on one stream: every id recorded, consecutively, in the same order,
+ * answers with the original result; some ids recorded but not like that is refused.
+ */
+function findRetriedAppend(
+  tail: StreamTail,
+  events: readonly EventToAppend[],
+): AppendResult | undefined {
+  const found = events.map((event) => tail.ids.get(event.id));
+  const firstFound = found.findIndex((index) => index !== undefined);
+  if (firstFound === -1) return undefined;
+  const first = found[0];
+  const isRetry = first !== undefined && found.every((index, i) => index === first + i);
+  if (!isRetry) throw new DuplicateEventIdError(events[firstFound].id);
+  const last = tail.events[first + events.length - 1];
+  return { nextExpectedRevision: last.revision, position: last.position };
+}
+
+async function collect(read: AsyncIterable<ResolvedEvent>): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  for await (const resolved of read) {
+    const event = toRecorded(resolved);
+    if (event) events.push(event);
+  }
+  return events;
+}
+
+/** The port's view of a recorded event; `undefined` for a record that is not one (a link). */
+function toRecorded(resolved: ResolvedEvent): RecordedEvent | undefined {
+  const event = resolved.event;
+  if (!event || !event.isJson || event.position === undefined) return undefined;
+  return {
+    id: event.id,
+    streamId: event.streamId,
+    type: event.type,
+    revision: Number(event.revision),
+    position: event.position.commit,
+    data: event.data as unknown,
+    metadata: (event.metadata ?? {}) as RecordedEvent['metadata'],
+    committedAt: event.created.toISOString(),
+  };
+}

@@ -1,0 +1,229 @@
+import type { AllStreamResolvedEvent, AllStreamSubscription } from '@kurrent/kurrentdb-client';
+import type {
+  GlobalPosition,
+  RecordedEvent,
+  Subscription,
+  SubscriptionOptions,
+} from '../event-store.port';
+
+/** Timing of KurrentDB subscriptions; the defaults suit production, tests shorten them. */
+export type KurrentDbSubscriptionSettings = Readonly<{
+  /** First wait before a failed batch is offered again, or a lost subscription reopened (ms). */
+  retryInitialDelayMs: number;
+  /** Longest wait between two attempts (ms). */
+  retryMaxDelayMs: number;
+}>;
+
+const defaultSettings: KurrentDbSubscriptionSettings = {
+  retryInitialDelayMs: 50,
+  retryMaxDelayMs: 5_000,
+};
+
+const defaultMaxBatchSize = 100;
+
+/** What a subscription needs from the store; the store binds the filter and the client. */
+export type SubscriptionSource = Readonly<{
+  /** Opens a server-side catch-up subscription delivering events strictly after `after`. */
+  subscribe(after: GlobalPosition | undefined): AllStreamSubscription;
+  /** Position of the last event the filter lets through now; `undefined` when there is none. */
+  headPosition(): Promise<GlobalPosition | undefined>;
+  toRecorded(resolved: AllStreamResolvedEvent): RecordedEvent | undefined;
+}>;
+
+/** Ends a wait for the next batch because the subscription is stopping. */
+const stopped = Symbol('stopped');
+
+/**
+ * A catch-up subscription of `$all` that survives lost connections: it reopens from the last
+ * position its handler acknowledged, and drops anything at or before that position before the
+ * handler sees it, so a replay after reconnecting repeats nothing and skips nothing. Batches are
+ * whatever the server has already sent, up to `maxBatchSize`. Never rejects: failures go to
+ * `onError` and are retried with a capped backoff.
+ */
+export class KurrentDbSubscription implements Subscription {
+  readonly caughtUp: Promise<void>;
+  private resolveCaughtUp!: () => void;
+  private rejectCaughtUp!: (error: Error) => void;
+  private isCaughtUp = false;
+  private stopping = false;
+  /** Everything at or before it was handled (or lay before the starting checkpoint). */
+  private checkpoint: GlobalPosition | undefined;
+  private acknowledged: GlobalPosition | undefined;
+  private head: GlobalPosition | undefined;
+  private readonly batchSize: number;
+  private readonly settings: KurrentDbSubscriptionSettings;
+  private interrupt: (() => void) | undefined;
+  private readonly done: Promise<void>;
+
+  constructor(
+    private readonly source: SubscriptionSource,
+    private readonly options: SubscriptionOptions,
+    settings: Partial<KurrentDbSubscriptionSettings> = {},
+    onFinished: () => void,
+  ) {
+    this.settings = { ...defaultSettings, ...settings };
+    this.batchSize = options.maxBatchSize ?? defaultMaxBatchSize;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) {
+      throw new RangeError(`maxBatchSize must be a positive integer, got ${this.batchSize}`);
+    }
+    this.checkpoint = options.after;
+    this.caughtUp = new Promise<void>((resolve, reject) => {
+      this.resolveCaughtUp = resolve;
+      this.rejectCaughtUp = reject;
+    });
+    // Whoever never awaits `caughtUp` must not get an unhandled rejection when stopping early.
+    this.caughtUp.catch(() => undefined);
+    this.done = this.run().finally(onFinished);
+  }
+
+  get lastProcessed(): GlobalPosition | undefined {
+    return this.acknowledged;
+  }
+
+  /** Do not await this from inside `handle`: it waits for that very batch. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.interrupt?.();
+    await this.done;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    // "Everything that existed when it started" is measured once, before the first subscribe.
+    while (!this.stopping) {
+      try {
+        this.head = await this.source.headPosition();
+        break;
+      } catch (error) {
+        this.report(error, ++failures);
+        await this.sleep(this.backoff(failures));
+      }
+    }
+    this.checkCaughtUp();
+
+    while (!this.stopping) {
+      const subscription = this.source.subscribe(this.checkpoint);
+      // Errors arrive through `nextBatch`; this keeps an error emitted meanwhile from crashing.
+      subscription.on('error', () => undefined);
+      try {
+        for (;;) {
+          const batch = await this.nextBatch(subscription);
+          if (batch === stopped) break;
+          failures = 0;
+          // Compared before handling: a replay after reconnecting repeats nothing.
+          const fresh = batch.filter(
+            (event) => this.checkpoint === undefined || event.position > this.checkpoint,
+          );
+          if (fresh.length > 0 && !(await this.deliver(fresh))) break;
+          this.checkCaughtUp();
+        }
+      } catch (error) {
+        this.report(error, ++failures);
+        await this.sleep(this.backoff(failures));
+      } finally {
+        await subscription.unsubscribe().catch(() => undefined);
+      }
+    }
+    if (!this.isCaughtUp) this.rejectCaughtUp(new Error('subscription stopped before catching up'));
+  }
+
+  /** Waits for events the server has sent, up to a batch; rejects when the subscription fails. */
+  private nextBatch(
+    subscription: AllStreamSubscription,
+  ): Promise<RecordedEvent[] | typeof stopped> {
+    return new Promise((resolve, reject) => {
+      const cleanup = () => {
+        subscription.off('readable', take);
+        subscription.off('error', fail);
+        subscription.off('end', ended);
+        subscription.off('close', ended);
+        this.interrupt = undefined;
+      };
+      const fail = (error: unknown) => {
+        cleanup();
+        reject(error);
+      };
+      const ended = () => fail(new Error('the server ended the subscription'));
+      const batch: RecordedEvent[] = [];
+      const take = () => {
+        for (let read; batch.length < this.batchSize && (read = subscription.read()) !== null;) {
+          const event = this.source.toRecorded(read as AllStreamResolvedEvent);
+          if (event) batch.push(event);
+        }
+        const last = batch.at(-1)?.position;
+        if (last === undefined) return;
+        // While replaying, batches are filled: more is known to come until the head.
+        const replaying = !this.isCaughtUp && this.head !== undefined && last < this.head;
+        if (replaying && batch.length < this.batchSize) return;
+        cleanup();
+        resolve(batch);
+      };
+      if (this.stopping) return resolve(stopped);
+      if (subscription.errored) return reject(subscription.errored);
+      if (subscription.readableEnded || subscription.destroyed) return ended();
+      this.interrupt = () => {
+        cleanup();
+        resolve(stopped);
+      };
+      subscription.on('readable', take);
+      subscription.on('error', fail);
+      subscription.on('end', ended);
+      subscription.on('close', ended);
+      take();
+    });
+  }
+
+  /** Offers the batch until the handler accepts it; false when stopped before it did. */
+  private async deliver(batch: readonly RecordedEvent[]): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.options.handle(batch);
+        this.checkpoint = this.acknowledged = batch[batch.length - 1].position;
+        return true;
+      } catch (error) {
+        this.report(error, attempt);
+        if (this.stopping) return false;
+        await this.sleep(this.backoff(attempt));
+        if (this.stopping) return false;
+      }
+    }
+  }
+
+  private checkCaughtUp(): void {
+    if (this.isCaughtUp) return;
+    const reached =
+      this.head === undefined || (this.checkpoint !== undefined && this.checkpoint >= this.head);
+    if (!reached) return;
+    this.isCaughtUp = true;
+    this.resolveCaughtUp();
+  }
+
+  private report(error: unknown, attempt: number): void {
+    try {
+      this.options.onError?.(error, attempt);
+    } catch {
+      // A throwing error reporter must not end delivery: the loop has no caller to tell.
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const { retryInitialDelayMs, retryMaxDelayMs } = this.settings;
+    return Math.min(retryMaxDelayMs, retryInitialDelayMs * 2 ** (attempt - 1));
+  }
+
+  /** Waits `ms`, or less if stopped. */
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(finish, ms);
+      function finish() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.interrupt = () => {
+        this.interrupt = undefined;
+        finish();
+      };
+    });
+  }
+}

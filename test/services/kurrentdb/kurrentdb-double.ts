@@ -1,0 +1,427 @@
+import {
+  Server,
+  ServerCredentials,
+  status,
+  type sendUnaryData,
+  type ServerReadableStream,
+  type ServerWritableStream,
+} from '@grpc/grpc-js';
+import { randomUUID } from 'node:crypto';
+import { ServerFeaturesService } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/serverfeatures_grpc_pb';
+import {
+  SupportedMethod,
+  SupportedMethods,
+} from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/serverfeatures_pb';
+import {
+  Empty,
+  StreamIdentifier,
+  UUID,
+} from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/shared_pb';
+import { StreamsService } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_grpc_pb';
+import {
+  AppendReq,
+  AppendResp,
+  ReadReq,
+  ReadResp,
+} from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb';
+
+/** What the double keeps of an event: the log record, as the server would. */
+type LogRecord = Readonly<{
+  id: string;
+  streamId: string;
+  revision: number;
+  position: bigint;
+  metadata: ReadonlyMap<string, string>;
+  customMetadata: Uint8Array;
+  data: Uint8Array;
+}>;
+
+type Filter = (record: LogRecord) => boolean;
+
+/** Answers `GetSupportedMethods` like a 24.10 node that lacks BatchAppend. */
+const serverVersion = '24.10.0';
+const advertised: [service: string, method: string][] = [
+  ['event_store.client.streams.streams', 'read'],
+  ['event_store.client.streams.streams', 'append'],
+];
+
+/** Ticks of 100 ns since the Unix epoch, the unit of the `created` metadata entry. */
+const nowTicks = () => (BigInt(Date.now()) * 10_000n).toString();
+
+const textOf = (bytes: Uint8Array | string) =>
+  typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8');
+
+/**
+ * A protocol-level test double of a single KurrentDB node, in memory: the parts of the v1 gRPC
+ * protocol that `@kurrent/kurrentdb-client` uses for appends, reads and catch-up subscriptions,
+ * served with the client's own generated service definitions and message classes. A test
+ * double: it never ships in the product. See README.md for what it does not model.
+ */
+export class KurrentDbDouble {
+  private server: Server | undefined;
+  private readonly log: LogRecord[] = [];
+  private readonly streams = new Map<string, LogRecord[]>();
+  private readonly live = new Set<(record: LogRecord) => void>();
+  /** Positions grow by the record's size, as a transaction-file offset would. */
+  private nextPosition = 128n;
+  private boundPort = 0;
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  /** Connection string for the client: insecure, and without the default 100 ms discovery wait. */
+  get connectionString(): string {
+    return `kurrentdb://127.0.0.1:${this.boundPort}?tls=false&discoveryInterval=10`;
+  }
+
+  /** Starts listening on a free loopback port (or `port`, when restarting). */
+  async start(port = 0): Promise<this> {
+    const server = new Server();
+    server.addService(ServerFeaturesService, {
+      getSupportedMethods: (_call: unknown, callback: sendUnaryData<SupportedMethods>) =>
+        callback(null, this.supportedMethods()),
+    });
+    server.addService(StreamsService, {
+      read: (call: ServerWritableStream<ReadReq, ReadResp>) => this.read(call),
+      append: (
+        call: ServerReadableStream<AppendReq, AppendResp>,
+        callback: sendUnaryData<AppendResp>,
+      ) => this.append(call, callback),
+    });
+    this.boundPort = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (error, bound) =>
+        error ? reject(error) : resolve(bound),
+      ),
+    );
+    this.server = server;
+    return this;
+  }
+
+  /** Drops every connection and call at once, as a crashed node would; the data stays. */
+  async stop(): Promise<void> {
+    this.live.clear();
+    this.server?.forceShutdown();
+    this.server = undefined;
+  }
+
+  /** Comes back on the same port with the same events. */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start(this.boundPort);
+  }
+
+  /** Events in the log, for assertions. */
+  get eventCount(): number {
+    return this.log.length;
+  }
+
+  private supportedMethods(): SupportedMethods {
+    const methods = advertised.map(([service, method]) =>
+      new SupportedMethod().setServiceName(service).setMethodName(method),
+    );
+    return new SupportedMethods().setMethodsList(methods).setEventStoreServerVersion(serverVersion);
+  }
+
+  private append(
+    call: ServerReadableStream<AppendReq, AppendResp>,
+    callback: sendUnaryData<AppendResp>,
+  ): void {
+    let options: AppendReq.Options | undefined;
+    const proposed: AppendReq.ProposedMessage[] = [];
+    call.on('data', (req: AppendReq) => {
+      if (req.hasOptions()) options = req.getOptions();
+      else if (req.hasProposedMessage()) proposed.push(req.getProposedMessage()!);
+    });
+    call.on('error', () => undefined);
+    call.on('end', () => {
+      if (!options) {
+        callback({ code: status.INVALID_ARGUMENT, details: 'append without options' });
+        return;
+      }
+      callback(null, this.commit(options, proposed));
+    });
+  }
+
+  /** The server's write rules: expected version, idempotency by event id, then the write. */
+  private commit(options: AppendReq.Options, proposed: AppendReq.ProposedMessage[]): AppendResp {
+    const streamId = textOf(options.getStreamIdentifier()!.getStreamName());
+    const stream = this.streams.get(streamId) ?? [];
+    const current = stream.length - 1; // -1: no stream
+    const ids = proposed.map((message) => parseUuid(message.getId()));
+
+    // Idempotency as the server applies it: the same ids right after the expected revision
+    // (or, with `any`, anywhere in the stream starting at the first id) answer as the first write.
+    const expectedRevision = options.hasRevision()
+      ? Number(options.getRevision())
+      : options.hasNoStream()
+        ? -1
+        : undefined;
+    const start =
+      expectedRevision !== undefined
+        ? expectedRevision + 1
+        : options.hasAny()
+          ? stream.findIndex((record) => record.id === ids[0])
+          : -1;
+    if (start >= 0 && start < stream.length && ids.length > 0) {
+      const recorded = stream.slice(start, start + ids.length);
+      if (recorded.length === ids.length && recorded.every((record, i) => record.id === ids[i])) {
+        return success(recorded[recorded.length - 1]);
+      }
+    }
+
+    const matches = options.hasAny()
+      ? true
+      : options.hasNoStream()
+        ? current === -1
+        : options.hasStreamExists()
+          ? current >= 0
+          : current === Number(options.getRevision());
+    if (!matches) return wrongExpectedVersion(options, current);
+
+    const created = nowTicks();
+    let last: LogRecord | undefined;
+    for (const message of proposed) {
+      const metadata = new Map<string, string>(
+        message.getMetadataMap().entries() as Iterable<[string, string]>,
+      );
+      metadata.set('created', created);
+      const data = message.getData_asU8();
+      const customMetadata = message.getCustomMetadata_asU8();
+      last = {
+        id: parseUuid(message.getId()),
+        streamId,
+        revision: stream.length,
+        position: this.nextPosition,
+        metadata,
+        customMetadata,
+        data,
+      };
+      this.nextPosition += BigInt(64 + data.length + customMetadata.length);
+      stream.push(last);
+      this.log.push(last);
+    }
+    this.streams.set(streamId, stream);
+    if (!last) return success(undefined, current);
+    for (const record of stream.slice(stream.length - proposed.length)) {
+      for (const listener of this.live) listener(record);
+    }
+    return success(last);
+  }
+
+  private read(call: ServerWritableStream<ReadReq, ReadResp>): void {
+    const options = call.request.getOptions();
+    if (!options) {
+      call.destroy(
+        Object.assign(new Error('read without options'), { code: status.INVALID_ARGUMENT }),
+      );
+      return;
+    }
+    const structured = options.getUuidOption()?.hasStructured() ?? false;
+    const send = (record: LogRecord) => call.write(eventResponse(record, structured));
+
+    if (options.hasStream()) {
+      if (options.hasSubscription()) {
+        call.destroy(
+          Object.assign(new Error('stream subscriptions are not modelled'), {
+            code: status.UNIMPLEMENTED,
+          }),
+        );
+        return;
+      }
+      const streamOptions = options.getStream()!;
+      const streamId = textOf(streamOptions.getStreamIdentifier()!.getStreamName());
+      const stream = this.streams.get(streamId);
+      if (!stream) {
+        const notFound = new ReadResp.StreamNotFound().setStreamIdentifier(
+          new StreamIdentifier().setStreamName(Buffer.from(streamId)),
+        );
+        call.write(new ReadResp().setStreamNotFound(notFound));
+        call.end();
+        return;
+      }
+      const forwards = options.getReadDirection() === ReadReq.Options.ReadDirection.FORWARDS;
+      const from = streamOptions.hasRevision() ? Number(streamOptions.getRevision()) : undefined;
+      const selected = forwards
+        ? stream.filter((record) => from === undefined || record.revision >= from)
+        : [...stream]
+            .reverse()
+            .filter(
+              (record) => streamOptions.hasStart() || from === undefined || record.revision <= from,
+            );
+      const ordered = forwards && streamOptions.hasEnd() ? [] : selected;
+      for (const record of ordered.slice(0, countOf(options))) send(record);
+      call.end();
+      return;
+    }
+
+    const allOptions = options.getAll()!;
+    const filter = filterOf(options);
+    if (options.hasSubscription()) {
+      this.subscribe(call, allOptions, filter, send);
+      return;
+    }
+    const forwards = options.getReadDirection() === ReadReq.Options.ReadDirection.FORWARDS;
+    const at = allOptions.hasPosition()
+      ? BigInt(allOptions.getPosition()!.getCommitPosition())
+      : undefined;
+    // Forwards from a position includes the event there; backwards starts before it.
+    const selected = forwards
+      ? allOptions.hasEnd()
+        ? []
+        : this.log.filter((record) => at === undefined || record.position >= at)
+      : [...this.log]
+          .reverse()
+          .filter((record) =>
+            allOptions.hasStart() ? false : at === undefined || record.position < at,
+          );
+    for (const record of selected.filter(filter).slice(0, countOf(options))) send(record);
+    call.end();
+  }
+
+  /**
+   * A catch-up subscription to $all: confirmation, the matching events strictly after the
+   * requested position, a checkpoint and `caught_up`, then every matching append as it commits.
+   * JavaScript runs this without interleaving appends, so replay and live delivery meet exactly.
+   */
+  private subscribe(
+    call: ServerWritableStream<ReadReq, ReadResp>,
+    allOptions: ReadReq.Options.AllOptions,
+    filter: Filter,
+    send: (record: LogRecord) => void,
+  ): void {
+    call.write(
+      new ReadResp().setConfirmation(
+        new ReadResp.SubscriptionConfirmation().setSubscriptionId(randomUUID()),
+      ),
+    );
+    const after = allOptions.hasPosition()
+      ? BigInt(allOptions.getPosition()!.getCommitPosition())
+      : allOptions.hasEnd()
+        ? (this.log.at(-1)?.position ?? -1n)
+        : -1n;
+    for (const record of this.log) {
+      if (record.position > after && filter(record)) send(record);
+    }
+    const head = this.log.at(-1)?.position ?? 0n;
+    const position = new ReadResp.Position()
+      .setCommitPosition(head.toString())
+      .setPreparePosition(head.toString());
+    call.write(
+      new ReadResp().setCheckpoint(
+        new ReadResp.Checkpoint()
+          .setCommitPosition(head.toString())
+          .setPreparePosition(head.toString()),
+      ),
+    );
+    call.write(
+      new ReadResp().setCaughtUp(
+        new ReadResp.CaughtUp().setPosition(position).setTimestamp(timestampNow()),
+      ),
+    );
+    const listener = (record: LogRecord) => {
+      if (filter(record)) send(record);
+    };
+    this.live.add(listener);
+    const end = () => this.live.delete(listener);
+    call.on('cancelled', end);
+    call.on('close', end);
+    call.on('error', end);
+  }
+}
+
+function timestampNow() {
+  // The Timestamp class comes with google-protobuf, which the generated code depends on.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Timestamp } = require('google-protobuf/google/protobuf/timestamp_pb') as {
+    Timestamp: { fromDate(date: Date): unknown };
+  };
+  return Timestamp.fromDate(new Date()) as ReturnType<ReadResp.CaughtUp['getTimestamp']>;
+}
+
+function parseUuid(uuid: UUID | undefined): string {
+  if (!uuid) throw new Error('event without id');
+  if (uuid.hasString()) return uuid.getString();
+  const hex = (bits: string) => (BigInt(bits) & ((1n << 64n) - 1n)).toString(16).padStart(16, '0');
+  const structured = uuid.getStructured()!;
+  const ms = hex(structured.getMostSignificantBits());
+  const ls = hex(structured.getLeastSignificantBits());
+  return `${ms.slice(0, 8)}-${ms.slice(8, 12)}-${ms.slice(12)}-${ls.slice(0, 4)}-${ls.slice(4)}`;
+}
+
+function toUuid(id: string, structured: boolean): UUID {
+  if (!structured) return new UUID().setString(id);
+  const hex = id.replace(/-/g, '');
+  const signed = (part: string) => BigInt.asIntN(64, BigInt(`0x${part}`)).toString();
+  return new UUID().setStructured(
+    new UUID.Structured()
+      .setMostSignificantBits(signed(hex.slice(0, 16)))
+      .setLeastSignificantBits(signed(hex.slice(16))),
+  );
+}
+
+function eventResponse(record: LogRecord, structured: boolean): ReadResp {
+  const event = new ReadResp.ReadEvent.RecordedEvent()
+    .setId(toUuid(record.id, structured))
+    .setStreamIdentifier(new StreamIdentifier().setStreamName(Buffer.from(record.streamId)))
+    .setStreamRevision(String(record.revision))
+    .setPreparePosition(record.position.toString())
+    .setCommitPosition(record.position.toString())
+    .setCustomMetadata(record.customMetadata)
+    .setData(record.data);
+  for (const [key, value] of record.metadata) event.getMetadataMap().set(key, value);
+  const readEvent = new ReadResp.ReadEvent()
+    .setEvent(event)
+    .setCommitPosition(record.position.toString());
+  return new ReadResp().setEvent(readEvent);
+}
+
+function success(last: LogRecord | undefined, current = -1): AppendResp {
+  const result = new AppendResp.Success();
+  if (last) {
+    result
+      .setCurrentRevision(String(last.revision))
+      .setPosition(
+        new AppendResp.Position()
+          .setCommitPosition(last.position.toString())
+          .setPreparePosition(last.position.toString()),
+      );
+  } else {
+    if (current >= 0) result.setCurrentRevision(String(current));
+    else result.setNoStream(new Empty());
+    result.setNoPosition(new Empty());
+  }
+  return new AppendResp().setSuccess(result);
+}
+
+function wrongExpectedVersion(options: AppendReq.Options, current: number): AppendResp {
+  const wrong = new AppendResp.WrongExpectedVersion();
+  if (current >= 0) wrong.setCurrentRevision(String(current));
+  else wrong.setCurrentNoStream(new Empty());
+  if (options.hasRevision()) wrong.setExpectedRevision(options.getRevision());
+  else if (options.hasNoStream()) wrong.setExpectedNoStream(new Empty());
+  else if (options.hasStreamExists()) wrong.setExpectedStreamExists(new Empty());
+  else wrong.setExpectedAny(new Empty());
+  return new AppendResp().setWrongExpectedVersion(wrong);
+}
+
+/** `count` of a read; the client sends u64 max for "no limit". */
+function countOf(options: ReadReq.Options): number {
+  const count = BigInt(options.getCount() || '0');
+  return count > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(count);
+}
+
+/** The server-side filter of a $all read: stream name or event type, by prefixes or regex. */
+function filterOf(options: ReadReq.Options): Filter {
+  if (!options.hasFilter()) return () => true;
+  const filter = options.getFilter()!;
+  const onStream = filter.hasStreamIdentifier();
+  const expression = onStream ? filter.getStreamIdentifier()! : filter.getEventType()!;
+  const prefixes = expression.getPrefixList();
+  const regex = expression.getRegex() ? new RegExp(expression.getRegex()) : undefined;
+  return (record) => {
+    const subject = onStream ? record.streamId : (record.metadata.get('type') ?? '');
+    if (prefixes.length > 0 && !prefixes.some((prefix) => subject.startsWith(prefix))) return false;
+    return regex ? regex.test(subject) : true;
+  };
+}
