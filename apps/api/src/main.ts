@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   app
     .get(Logger)
     .log(
-      `listening on http://${config.HOST}:${config.PORT} (docs at /docs); events in ${config.databaseFile}; ` +
+      `listening on http://${config.HOST}:${config.PORT} (docs at /docs); ${config.eventStoreSummary}; ` +
         `projections ${config.EMBEDDED_PROJECTOR === 'true' ? 'in this process' : 'in the projector app'}; ` +
         notificationsSummary(config),
     );

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ROLES, type Role } from '@app/domain';
-import { openSqlite, SqliteEventStore } from '@app/event-store';
+import { KurrentDbEventStore, openSqlite, SqliteEventStore } from '@app/event-store';
 import {
   createSqliteReadModelDb,
   migrateReadModels,
@@ -53,7 +53,11 @@ async function rebuild(): Promise<void> {
   });
   const readModels = openSqlite(config.databaseFile, { synchronous: config.SQLITE_SYNCHRONOUS });
   const db = createSqliteReadModelDb(readModels);
-  const store = new SqliteEventStore(events);
+  // The log is replayed from wherever the service keeps its events.
+  const store =
+    config.EVENT_STORE === 'kurrentdb'
+      ? KurrentDbEventStore.connect(config.KURRENTDB_URL as string)
+      : new SqliteEventStore(events);
   try {
     await migrateReadModels(db);
     const report = await rebuildProjections({

@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   await app.init();
   app
     .get(Logger)
-    .log(`projector running on ${config.databaseFile}; ${notificationsSummary(config)}`);
+    .log(
+      `projector running on ${config.databaseFile}, ${config.eventStoreSummary}; ${notificationsSummary(config)}`,
+    );
 }
 
 main().catch((error: unknown) => {

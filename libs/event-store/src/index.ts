@@ -10,6 +10,8 @@ export {
 export type { SubscriptionSettings } from './polling-subscription';
 export {
   KurrentDbEventStore,
+  kurrentDbConnectionStringProblem,
+  redactConnectionString,
   type KurrentDbEventStoreOptions,
 } from './kurrentdb/kurrentdb.event-store';
 export type { KurrentDbSubscriptionSettings } from './kurrentdb/kurrentdb.subscription';

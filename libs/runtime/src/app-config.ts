@@ -1,3 +1,4 @@
+import { kurrentDbConnectionStringProblem, redactConnectionString } from '@app/event-store';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   ArrayNotEmpty,
@@ -9,8 +10,10 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   ValidateIf,
   validateSync,
+  type ValidationArguments,
 } from 'class-validator';
 import { resolve } from 'node:path';
 
@@ -21,6 +24,22 @@ const list = ({ value }: { value: unknown }) =>
         .map((item) => item.trim())
         .filter(Boolean)
     : value;
+/** Checked with the client's own parser, so start-up refuses what the client would. */
+const IsKurrentDbConnectionString = () =>
+  ValidateBy({
+    name: 'isKurrentDbConnectionString',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' && kurrentDbConnectionStringProblem(value) === undefined,
+      defaultMessage: (args?: ValidationArguments) =>
+        `must be a KurrentDB connection string (kurrentdb://user:password@host:2113?tls=true): ${
+          kurrentDbConnectionStringProblem(String(args?.value)) ?? 'not a string'
+        }`,
+    },
+  });
+/** Printed in configuration errors with their credentials masked. */
+const shown = (key: string, value: string | undefined) =>
+  key === 'KURRENTDB_URL' && value !== undefined ? redactConnectionString(value) : value;
 const int = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
@@ -33,7 +52,16 @@ export class AppConfig {
   @IsString() HOST = '0.0.0.0';
   @IsString() @MinLength(1) DATA_DIR = './data';
   @IsIn(['FULL', 'EXTRA', 'NORMAL']) SQLITE_SYNCHRONOUS: 'FULL' | 'EXTRA' | 'NORMAL' = 'FULL';
-  @IsIn(['sqlite']) EVENT_STORE = 'sqlite' as const;
+  /** Where events live: the SQLite file in DATA_DIR (embedded) or a KurrentDB cluster. */
+  @IsIn(['sqlite', 'kurrentdb']) EVENT_STORE: 'sqlite' | 'kurrentdb' = 'sqlite';
+  /**
+   * KurrentDB connection string, required with EVENT_STORE=kurrentdb, e.g.
+   * `kurrentdb://user:password@node1:2113,node2:2113,node3:2113?tls=true&tlsCaFile=/certs/ca.crt`.
+   */
+  @ValidateIf((config: AppConfig) => config.EVENT_STORE === 'kurrentdb')
+  @IsString()
+  @IsKurrentDbConnectionString()
+  KURRENTDB_URL?: string = undefined;
 
   /** ISO 3166-1 alpha-2 codes of the treaty's member states: configuration, since membership changes. */
   @Transform(list)
@@ -101,6 +129,13 @@ export class AppConfig {
   @Matches(/^https?:\/\/\S+\/$/, { message: 'must be an http(s) URI ending in /' })
   NOTIFICATIONS_SCHEMA_BASE_URI = 'https://jv-ledger.example/schemas/';
 
+  /** Where events are kept, for start-up logs (credentials masked). */
+  get eventStoreSummary(): string {
+    return this.EVENT_STORE === 'kurrentdb'
+      ? `events in KurrentDB at ${redactConnectionString(this.KURRENTDB_URL ?? '')}`
+      : `events in ${this.databaseFile}`;
+  }
+
   get databaseFile(): string {
     return resolve(this.DATA_DIR, 'ledger.db');
   }
@@ -118,7 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (errors.length > 0) {
     const lines = errors.map(
       (error) =>
-        `  ${error.property}=${JSON.stringify(env[error.property])}: ${Object.values(error.constraints ?? {}).join('; ')}`,
+        `  ${error.property}=${JSON.stringify(shown(error.property, env[error.property]))}: ${Object.values(error.constraints ?? {}).join('; ')}`,
     );
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }

@@ -1,4 +1,10 @@
-import { EVENT_STORE, openSqlite, SqliteEventStore, type EventStore } from '@app/event-store';
+import {
+  EVENT_STORE,
+  KurrentDbEventStore,
+  openSqlite,
+  SqliteEventStore,
+  type EventStore,
+} from '@app/event-store';
 import { createSqliteReadModelDb, migrateReadModels, type ReadModelDb } from '@app/read-models';
 import {
   Global,
@@ -38,7 +44,9 @@ class StorageShutdown implements OnApplicationShutdown {
 /**
  * The embedded default: one SQLite file holds events, read models and checkpoints. The event
  * store and the read models get a connection each, so a Kysely transaction never swallows an
- * append made meanwhile on the same connection.
+ * append made meanwhile on the same connection. With EVENT_STORE=kurrentdb the events live in
+ * KurrentDB instead; read models, checkpoints and command-side tables stay in the SQLite file,
+ * so a projection's writes and its checkpoint still commit in one transaction.
  */
 @Global()
 @Module({})
@@ -57,7 +65,10 @@ export class StorageModule {
         {
           provide: EVENT_STORE,
           inject: [EVENTS_CONNECTION],
-          useFactory: (connection: Database.Database) => new SqliteEventStore(connection),
+          useFactory: (connection: Database.Database) =>
+            config.EVENT_STORE === 'kurrentdb'
+              ? KurrentDbEventStore.connect(config.KURRENTDB_URL as string)
+              : new SqliteEventStore(connection),
         },
         {
           provide: READ_MODEL_DB,

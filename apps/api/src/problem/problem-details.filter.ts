@@ -98,7 +98,12 @@ export function toProblem(error: unknown): Problem {
     // A plain 400 (not from validation) is a body Fastify could not parse.
     const errors = status === 400 ? { errors: [{ field: 'body', message: detail }] } : {};
     const slug = STATUS_CODES[status]?.toLowerCase().replace(/\W+/g, '-') ?? 'error';
-    return problem(status, slug, detail, errors);
+    // Terminus's 503 carries which checks failed (an unreachable event store, say): keep it.
+    const checks =
+      typeof body === 'object' && body !== null && 'details' in body
+        ? { checks: (body as { details: unknown }).details }
+        : {};
+    return problem(status, slug, detail, { ...errors, ...checks });
   }
   // Fastify's own 4xx (malformed JSON, body too large, unsupported media type) carry statusCode.
   const statusCode = (error as { statusCode?: unknown })?.statusCode;

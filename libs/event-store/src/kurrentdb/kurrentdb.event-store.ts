@@ -10,6 +10,8 @@ import {
   WrongExpectedVersionError,
   type ResolvedEvent,
 } from '@kurrent/kurrentdb-client';
+// The client's own parser, so configuration accepts exactly what the client will.
+import { parseConnectionString } from '@kurrent/kurrentdb-client/dist/Client/parseConnectionString';
 import { DuplicateEventIdError } from '../errors';
 import type {
   AppendResult,
@@ -271,4 +273,23 @@ function toRecorded(resolved: ResolvedEvent): RecordedEvent | undefined {
     metadata: (event.metadata ?? {}) as RecordedEvent['metadata'],
     committedAt: event.created.toISOString(),
   };
+}
+
+/**
+ * Why `value` is not a connection string the client accepts (scheme, hosts, options), or
+ * `undefined` when it is: configuration is checked with the client's own parser at start-up.
+ */
+export function kurrentDbConnectionStringProblem(value: string): string | undefined {
+  try {
+    parseConnectionString(value);
+    return undefined;
+  } catch (error) {
+    // The parser's message quotes the string; keep only its first line, without credentials.
+    return String((error as Error).message ?? error).split('\n')[0];
+  }
+}
+
+/** The connection string with its credentials masked, for logs. */
+export function redactConnectionString(value: string): string {
+  return value.replace(/\/\/[^@/]*@/, '//***@');
 }
