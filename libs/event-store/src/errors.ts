@@ -22,3 +22,14 @@ export class DuplicateEventIdError extends Error {
     this.name = 'DuplicateEventIdError';
   }
 }
+
+/**
+ * The store could not be reached or did not answer in time. For an append the outcome is unknown:
+ * retrying with the same event ids is safe, since a recorded retry is recognised by its ids.
+ */
+export class EventStoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EventStoreUnavailableError';
+  }
+}

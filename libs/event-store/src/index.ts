@@ -10,8 +10,10 @@ export {
 export type { SubscriptionSettings } from './polling-subscription';
 export {
   KurrentDbEventStore,
-  kurrentDbConnectionStringProblem,
-  redactConnectionString,
   type KurrentDbEventStoreOptions,
 } from './kurrentdb/kurrentdb.event-store';
+export {
+  kurrentDbConnectionStringProblem,
+  redactConnectionString,
+} from './kurrentdb/kurrentdb.connection-string';
 export type { KurrentDbSubscriptionSettings } from './kurrentdb/kurrentdb.subscription';

@@ -6,6 +6,7 @@ import {
   JointVentureNotFoundError,
   type Violation,
 } from '@app/domain';
+import { EventStoreUnavailableError } from '@app/event-store';
 import { InvalidCursorError } from '@app/read-models';
 import {
   ArgumentsHost,
@@ -89,6 +90,12 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof IdempotencyKeyConflictError)
     return problem(409, 'idempotency-key-conflict', error.message);
   if (error instanceof NotAPartnerStateError) return problem(403, 'forbidden', error.message);
+  if (error instanceof EventStoreUnavailableError)
+    return problem(
+      503,
+      'store-unavailable',
+      'the event store cannot be reached; retry later (a retry with the same Idempotency-Key is safe)',
+    );
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const body = error.getResponse();

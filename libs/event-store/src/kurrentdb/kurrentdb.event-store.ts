@@ -1,5 +1,7 @@
 import {
   BACKWARDS,
+  CancelledError,
+  DeadlineExceededError,
   END,
   FORWARDS,
   jsonEvent,
@@ -8,11 +10,10 @@ import {
   StreamNotFoundError,
   streamNameFilter,
   WrongExpectedVersionError,
+  UnavailableError,
   type ResolvedEvent,
 } from '@kurrent/kurrentdb-client';
-// The client's own parser, so configuration accepts exactly what the client will.
-import { parseConnectionString } from '@kurrent/kurrentdb-client/dist/Client/parseConnectionString';
-import { DuplicateEventIdError } from '../errors';
+import { DuplicateEventIdError, EventStoreUnavailableError } from '../errors';
 import type {
   AppendResult,
   EventStore,
@@ -74,10 +75,26 @@ export class KurrentDbEventStore implements EventStore {
    * is re-checked, never into a duplicate. KurrentDB keeps no index by event id, so ids used
    * in another stream are not detected (see the contract option `eventIdsUniqueAcrossStreams`).
    */
-  async appendToStream(
+  appendToStream(
     streamId: string,
     events: readonly EventToAppend[],
     options?: Readonly<{ expectedRevision?: ExpectedRevision }>,
+  ): Promise<AppendResult> {
+    return unavailableAsPortError(this.append(streamId, events, options?.expectedRevision));
+  }
+
+  readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return unavailableAsPortError(this.read(streamId, options));
+  }
+
+  readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return unavailableAsPortError(this.readGlobalLog(options));
+  }
+
+  private async append(
+    streamId: string,
+    events: readonly EventToAppend[],
+    expectedRevision: ExpectedRevision | undefined,
   ): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('an append needs at least one event');
     const proposed = events.map((event) =>
@@ -95,7 +112,7 @@ export class KurrentDbEventStore implements EventStore {
       seen.add(id);
     }
 
-    const expected = options?.expectedRevision ?? 'any';
+    const expected = expectedRevision ?? 'any';
     for (let attempt = 1; ; attempt++) {
       const tail = await this.readTail(streamId);
       const retried = findRetriedAppend(tail, events);
@@ -120,7 +137,7 @@ export class KurrentDbEventStore implements EventStore {
     }
   }
 
-  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+  private async read(streamId: string, options: ReadStreamOptions): Promise<RecordedEvent[]> {
     const limit = readLimit(options.maxCount);
     if (limit === 0) return [];
     const backwards = options.direction === 'backwards';
@@ -147,7 +164,7 @@ export class KurrentDbEventStore implements EventStore {
    * `$all` from just after `after`, filtered on the server by stream-name prefix; without a
    * prefix, system streams (`$`-prefixed: statistics, projections' links) are left out.
    */
-  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+  private async readGlobalLog(options: ReadAllOptions): Promise<RecordedEvent[]> {
     const limit = readLimit(options.maxCount);
     if (limit === 0) return [];
     const after = options.after;
@@ -220,8 +237,26 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   private async readTail(streamId: string): Promise<StreamTail> {
-    const events = await this.readStream(streamId);
+    const events = await this.read(streamId, {});
     return { events, ids: new Map(events.map((event, i) => [event.id, i])) };
+  }
+}
+
+/** Connection trouble becomes the port's error, so callers need not know the client's. */
+async function unavailableAsPortError<T>(operation: Promise<T>): Promise<T> {
+  try {
+    return await operation;
+  } catch (error) {
+    if (
+      error instanceof UnavailableError ||
+      error instanceof DeadlineExceededError ||
+      error instanceof CancelledError
+    ) {
+      throw new EventStoreUnavailableError(`KurrentDB unavailable: ${error.message}`, {
+        cause: error,
+      });
+    }
+    throw error;
   }
 }
 
@@ -273,23 +308,4 @@ function toRecorded(resolved: ResolvedEvent): RecordedEvent | undefined {
     metadata: (event.metadata ?? {}) as RecordedEvent['metadata'],
     committedAt: event.created.toISOString(),
   };
-}
-
-/**
- * Why `value` is not a connection string the client accepts (scheme, hosts, options), or
- * `undefined` when it is: configuration is checked with the client's own parser at start-up.
- */
-export function kurrentDbConnectionStringProblem(value: string): string | undefined {
-  try {
-    parseConnectionString(value);
-    return undefined;
-  } catch (error) {
-    // The parser's message quotes the string; keep only its first line, without credentials.
-    return String((error as Error).message ?? error).split('\n')[0];
-  }
-}
-
-/** The connection string with its credentials masked, for logs. */
-export function redactConnectionString(value: string): string {
-  return value.replace(/\/\/[^@/]*@/, '//***@');
 }

@@ -1,5 +1,6 @@
 import { startKurrentDb, type TestKurrentDb } from '../../../../test/services/kurrentdb';
 import { Collector, idsOf, newEvents, newStreamId } from '../contract/fixtures';
+import { EventStoreUnavailableError } from '../errors';
 import type { RecordedEvent } from '../event-store.port';
 import { KurrentDbEventStore } from './kurrentdb.event-store';
 
@@ -90,7 +91,7 @@ describe('KurrentDbEventStore across a server restart', () => {
     expect(writerErrors).toBeGreaterThan(0);
   }, 60_000);
 
-  it('answers ping while the server is up, fails it within the timeout while it is down', async () => {
+  it('answers ping while the server is up; while it is down, ping fails fast and calls fail with the port error', async () => {
     const probe = KurrentDbEventStore.connect(server.connectionString, { pingTimeoutMs: 500 });
     await expect(probe.ping()).resolves.toBeUndefined();
 
@@ -98,6 +99,11 @@ describe('KurrentDbEventStore across a server restart', () => {
     const started = Date.now();
     await expect(probe.ping()).rejects.toThrow();
     expect(Date.now() - started).toBeLessThan(2_000);
+    // Callers see the port's error, not the client's.
+    await expect(probe.appendToStream(newStreamId(), newEvents(1))).rejects.toBeInstanceOf(
+      EventStoreUnavailableError,
+    );
+    await expect(probe.readAll({ maxCount: 1 })).rejects.toBeInstanceOf(EventStoreUnavailableError);
 
     await server.double!.restart();
     await expect(eventually(() => probe.ping())).resolves.toBeUndefined();
