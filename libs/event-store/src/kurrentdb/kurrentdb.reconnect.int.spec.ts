@@ -1,5 +1,5 @@
 import { startKurrentDb, type TestKurrentDb } from '../../../../test/services/kurrentdb';
-import { Collector, idsOf, newEvents, newStreamId } from '../contract/fixtures';
+import { Collector, deferred, idsOf, newEvents, newStreamId } from '../contract/fixtures';
 import { EventStoreUnavailableError } from '../errors';
 import type { RecordedEvent } from '../event-store.port';
 import { KurrentDbEventStore } from './kurrentdb.event-store';
@@ -90,6 +90,34 @@ describe('KurrentDbEventStore across a server restart', () => {
     expect(subscriptionErrors).toBeGreaterThan(0);
     expect(writerErrors).toBeGreaterThan(0);
   }, 60_000);
+
+  it('notices a connection lost while the handler is busy, and resumes after it', async () => {
+    const streamId = newStreamId('busy');
+    const first = newEvents(1);
+    await store.appendToStream(streamId, first);
+    const release = deferred();
+    const collector = new Collector();
+    let lost = 0;
+    const subscription = store.subscribeToAll({
+      streamPrefix: streamId,
+      handle: async (batch) => {
+        if (collector.events.length === 0) await release.promise;
+        await collector.handle(batch);
+      },
+      onError: () => lost++,
+    });
+
+    await pause(50); // the first batch is in the handler
+    await server.double!.restart(); // drops the subscription under it
+    release.resolve();
+    const second = newEvents(2);
+    await eventually(() => store.appendToStream(streamId, second));
+    await collector.until(3);
+    await subscription.stop();
+
+    expect(idsOf(collector.events)).toEqual(idsOf([...first, ...second]));
+    expect(lost).toBeGreaterThan(0);
+  }, 20_000);
 
   it('answers ping while the server is up; while it is down, ping fails fast and calls fail with the port error', async () => {
     const probe = KurrentDbEventStore.connect(server.connectionString, { pingTimeoutMs: 500 });

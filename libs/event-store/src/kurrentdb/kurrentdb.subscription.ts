@@ -20,6 +20,8 @@ const defaultSettings: KurrentDbSubscriptionSettings = {
 };
 
 const defaultMaxBatchSize = 100;
+/** How long a replay batch waits to be filled before it is handed over partly filled (ms). */
+const replayLingerMs = 20;
 
 /** What a subscription needs from the store; the store binds the filter and the client. */
 export type SubscriptionSource = Readonly<{
@@ -29,6 +31,9 @@ export type SubscriptionSource = Readonly<{
   headPosition(): Promise<GlobalPosition | undefined>;
   toRecorded(resolved: AllStreamResolvedEvent): RecordedEvent | undefined;
 }>;
+
+/** One server-side subscription, and the first error it reported. */
+type Connection = { readonly stream: AllStreamSubscription; failure?: unknown };
 
 /** Ends a wait for the next batch because the subscription is stopping. */
 const stopped = Symbol('stopped');
@@ -102,12 +107,11 @@ export class KurrentDbSubscription implements Subscription {
     this.checkCaughtUp();
 
     while (!this.stopping) {
-      const subscription = this.source.subscribe(this.checkpoint);
-      // Errors arrive through `nextBatch`; this keeps an error emitted meanwhile from crashing.
-      subscription.on('error', () => undefined);
+      let connection: Connection | undefined;
       try {
+        connection = this.open();
         for (;;) {
-          const batch = await this.nextBatch(subscription);
+          const batch = await this.nextBatch(connection);
           if (batch === stopped) break;
           failures = 0;
           // Compared before handling: a replay after reconnecting repeats nothing.
@@ -121,18 +125,29 @@ export class KurrentDbSubscription implements Subscription {
         this.report(error, ++failures);
         await this.sleep(this.backoff(failures));
       } finally {
-        await subscription.unsubscribe().catch(() => undefined);
+        await connection?.stream.unsubscribe().catch(() => undefined);
       }
     }
     if (!this.isCaughtUp) this.rejectCaughtUp(new Error('subscription stopped before catching up'));
   }
 
+  /**
+   * Subscribes from the checkpoint. The client's stream emits errors without ending, possibly
+   * while a batch is being handled, so the first one is kept for `nextBatch` to find.
+   */
+  private open(): Connection {
+    const connection: Connection = { stream: this.source.subscribe(this.checkpoint) };
+    connection.stream.on('error', (error) => (connection.failure ??= error));
+    return connection;
+  }
+
   /** Waits for events the server has sent, up to a batch; rejects when the subscription fails. */
-  private nextBatch(
-    subscription: AllStreamSubscription,
-  ): Promise<RecordedEvent[] | typeof stopped> {
+  private nextBatch(connection: Connection): Promise<RecordedEvent[] | typeof stopped> {
+    const subscription = connection.stream;
     return new Promise((resolve, reject) => {
+      let linger: NodeJS.Timeout | undefined;
       const cleanup = () => {
+        clearTimeout(linger);
         subscription.off('readable', take);
         subscription.off('error', fail);
         subscription.off('end', ended);
@@ -152,14 +167,22 @@ export class KurrentDbSubscription implements Subscription {
         }
         const last = batch.at(-1)?.position;
         if (last === undefined) return;
-        // While replaying, batches are filled: more is known to come until the head.
+        // While replaying, batches are filled, since more is known to come until the head;
+        // briefly, in case the head itself is gone (a deleted stream).
         const replaying = !this.isCaughtUp && this.head !== undefined && last < this.head;
-        if (replaying && batch.length < this.batchSize) return;
+        if (replaying && batch.length < this.batchSize) {
+          linger ??= setTimeout(flush, replayLingerMs);
+          return;
+        }
+        flush();
+      };
+      const flush = () => {
         cleanup();
         resolve(batch);
       };
       if (this.stopping) return resolve(stopped);
-      if (subscription.errored) return reject(subscription.errored);
+      const failure = connection.failure ?? subscription.errored;
+      if (failure) return reject(failure);
       if (subscription.readableEnded || subscription.destroyed) return ended();
       this.interrupt = () => {
         cleanup();
