@@ -30,7 +30,14 @@ type LogRecord = Readonly<{
   id: string;
   streamId: string;
   revision: number;
-  position: bigint;
+  /**
+   * Position in `$all`: the commit position is the append's (shared by all its events), the
+   * prepare position the event's own record. `$all` is ordered by the pair. (Whether a real
+   * node gives each event of a multi-event append its own commit position or the append's, the
+   * adapter must not assume: the double takes the case where one commit position repeats.)
+   */
+  commit: bigint;
+  prepare: bigint;
   metadata: ReadonlyMap<string, string>;
   customMetadata: Uint8Array;
   data: Uint8Array;
@@ -47,6 +54,12 @@ const advertised: [service: string, method: string][] = [
 
 /** Ticks of 100 ns since the Unix epoch, the unit of the `created` metadata entry. */
 const nowTicks = () => (BigInt(Date.now()) * 10_000n).toString();
+
+/** One number ordered as `$all` is, by (commit, prepare). */
+const orderOf = (commit: bigint, prepare: bigint) => (commit << 64n) | prepare;
+const keyOf = (record: LogRecord) => orderOf(record.commit, record.prepare);
+const requested = (position: { getCommitPosition(): string; getPreparePosition(): string }) =>
+  orderOf(BigInt(position.getCommitPosition()), BigInt(position.getPreparePosition()));
 
 const textOf = (bytes: Uint8Array | string) =>
   typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8');
@@ -180,6 +193,7 @@ export class KurrentDbDouble {
     if (!matches) return wrongExpectedVersion(options, current);
 
     const created = nowTicks();
+    const transaction = this.nextPosition;
     let last: LogRecord | undefined;
     for (const message of proposed) {
       const metadata = new Map<string, string>(
@@ -192,7 +206,8 @@ export class KurrentDbDouble {
         id: parseUuid(message.getId()),
         streamId,
         revision: stream.length,
-        position: this.nextPosition,
+        commit: transaction,
+        prepare: this.nextPosition,
         metadata,
         customMetadata,
         data,
@@ -262,18 +277,16 @@ export class KurrentDbDouble {
       return;
     }
     const forwards = options.getReadDirection() === ReadReq.Options.ReadDirection.FORWARDS;
-    const at = allOptions.hasPosition()
-      ? BigInt(allOptions.getPosition()!.getCommitPosition())
-      : undefined;
+    const at = allOptions.hasPosition() ? requested(allOptions.getPosition()!) : undefined;
     // Forwards from a position includes the event there; backwards starts before it.
     const selected = forwards
       ? allOptions.hasEnd()
         ? []
-        : this.log.filter((record) => at === undefined || record.position >= at)
+        : this.log.filter((record) => at === undefined || keyOf(record) >= at)
       : [...this.log]
           .reverse()
           .filter((record) =>
-            allOptions.hasStart() ? false : at === undefined || record.position < at,
+            allOptions.hasStart() ? false : at === undefined || keyOf(record) < at,
           );
     for (const record of selected.filter(filter).slice(0, countOf(options))) send(record);
     call.end();
@@ -295,23 +308,25 @@ export class KurrentDbDouble {
         new ReadResp.SubscriptionConfirmation().setSubscriptionId(randomUUID()),
       ),
     );
+    const last = this.log.at(-1);
     const after = allOptions.hasPosition()
-      ? BigInt(allOptions.getPosition()!.getCommitPosition())
-      : allOptions.hasEnd()
-        ? (this.log.at(-1)?.position ?? -1n)
+      ? requested(allOptions.getPosition()!)
+      : allOptions.hasEnd() && last
+        ? keyOf(last)
         : -1n;
     for (const record of this.log) {
-      if (record.position > after && filter(record)) send(record);
+      if (keyOf(record) > after && filter(record)) send(record);
     }
-    const head = this.log.at(-1)?.position ?? 0n;
+    const head = {
+      commit: (last?.commit ?? 0n).toString(),
+      prepare: (last?.prepare ?? 0n).toString(),
+    };
     const position = new ReadResp.Position()
-      .setCommitPosition(head.toString())
-      .setPreparePosition(head.toString());
+      .setCommitPosition(head.commit)
+      .setPreparePosition(head.prepare);
     call.write(
       new ReadResp().setCheckpoint(
-        new ReadResp.Checkpoint()
-          .setCommitPosition(head.toString())
-          .setPreparePosition(head.toString()),
+        new ReadResp.Checkpoint().setCommitPosition(head.commit).setPreparePosition(head.prepare),
       ),
     );
     call.write(
@@ -365,14 +380,14 @@ function eventResponse(record: LogRecord, structured: boolean): ReadResp {
     .setId(toUuid(record.id, structured))
     .setStreamIdentifier(new StreamIdentifier().setStreamName(Buffer.from(record.streamId)))
     .setStreamRevision(String(record.revision))
-    .setPreparePosition(record.position.toString())
-    .setCommitPosition(record.position.toString())
+    .setPreparePosition(record.prepare.toString())
+    .setCommitPosition(record.commit.toString())
     .setCustomMetadata(record.customMetadata)
     .setData(record.data);
   for (const [key, value] of record.metadata) event.getMetadataMap().set(key, value);
   const readEvent = new ReadResp.ReadEvent()
     .setEvent(event)
-    .setCommitPosition(record.position.toString());
+    .setCommitPosition(record.commit.toString());
   return new ReadResp().setEvent(readEvent);
 }
 
@@ -383,8 +398,8 @@ function success(last: LogRecord | undefined, current = -1): AppendResp {
       .setCurrentRevision(String(last.revision))
       .setPosition(
         new AppendResp.Position()
-          .setCommitPosition(last.position.toString())
-          .setPreparePosition(last.position.toString()),
+          .setCommitPosition(last.commit.toString())
+          .setPreparePosition(last.prepare.toString()),
       );
   } else {
     if (current >= 0) result.setCurrentRevision(String(current));

@@ -46,8 +46,8 @@ type StreamTail = { ids: Map<string, number>; events: RecordedEvent[] };
 
 /**
  * The production adapter: events in a KurrentDB (or EventStoreDB 22.10+) cluster through
- * `@kurrent/kurrentdb-client`. Revisions are the stream revisions, positions the commit
- * positions of `$all`. Vendor types and errors stay inside this folder.
+ * `@kurrent/kurrentdb-client`. Revisions are the stream revisions, positions the `$all`
+ * positions (commit and prepare in one bigint: `globalPositionOf`). Vendor types and errors stay inside this folder.
  */
 export class KurrentDbEventStore implements EventStore {
   private readonly subscriptions = new Set<KurrentDbSubscription>();
@@ -126,7 +126,7 @@ export class KurrentDbEventStore implements EventStore {
         if (result.position === undefined) continue; // answered as a retry: read what it was
         return {
           nextExpectedRevision: Number(result.nextExpectedRevision),
-          position: result.position.commit,
+          position: globalPositionOf(result.position),
         };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= this.maxAppendAttempts) {
@@ -171,7 +171,7 @@ export class KurrentDbEventStore implements EventStore {
     // A read from a position includes the event there, so one more is asked for and dropped.
     const read = await collect(
       this.client.readAll({
-        fromPosition: after === undefined ? START : { commit: after, prepare: after },
+        fromPosition: after === undefined ? START : logPositionOf(after),
         maxCount: limit === undefined ? undefined : limit + 1,
         filter: prefixFilter(options.streamPrefix),
       }),
@@ -185,7 +185,7 @@ export class KurrentDbEventStore implements EventStore {
       {
         subscribe: (after) =>
           this.client.subscribeToAll({
-            fromPosition: after === undefined ? START : { commit: after, prepare: after },
+            fromPosition: after === undefined ? START : logPositionOf(after),
             filter: prefixFilter(options.streamPrefix),
           }),
         headPosition: () => this.headPosition(options.streamPrefix),
@@ -240,6 +240,22 @@ export class KurrentDbEventStore implements EventStore {
     const events = await this.read(streamId, {});
     return { events, ids: new Map(events.map((event, i) => [event.id, i])) };
   }
+}
+
+const PREPARE_BITS = 64n;
+const PREPARE_MASK = (1n << PREPARE_BITS) - 1n;
+
+/**
+ * `$all` is ordered by (commit, prepare); the events of one append may share a commit position
+ * and differ only in their prepare positions. One bigint keeps both, in that order, so global
+ * positions stay unique and ordered, and turn back into the exact position to read from.
+ */
+export function globalPositionOf(position: { commit: bigint; prepare: bigint }): GlobalPosition {
+  return (position.commit << PREPARE_BITS) | position.prepare;
+}
+
+export function logPositionOf(position: GlobalPosition): { commit: bigint; prepare: bigint } {
+  return { commit: position >> PREPARE_BITS, prepare: position & PREPARE_MASK };
 }
 
 /** Connection trouble becomes the port's error, so callers need not know the client's. */
@@ -303,7 +319,7 @@ function toRecorded(resolved: ResolvedEvent): RecordedEvent | undefined {
     streamId: event.streamId,
     type: event.type,
     revision: Number(event.revision),
-    position: event.position.commit,
+    position: globalPositionOf(event.position),
     data: event.data as unknown,
     metadata: (event.metadata ?? {}) as RecordedEvent['metadata'],
     committedAt: event.created.toISOString(),
