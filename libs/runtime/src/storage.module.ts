@@ -52,8 +52,18 @@ class StorageShutdown implements OnApplicationShutdown {
 @Module({})
 export class StorageModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const open = (busyTimeoutMs?: number) =>
-      openSqlite(config.databaseFile, { synchronous: config.SQLITE_SYNCHRONOUS, busyTimeoutMs });
+    const open = (busyTimeoutMs?: number, synchronous = config.SQLITE_SYNCHRONOUS) =>
+      openSqlite(config.databaseFile, { synchronous, busyTimeoutMs });
+    // With the events in this file, read models need no fsync of their own: each append's
+    // FULL commit fsyncs the WAL up to itself, so every command-side write made before it
+    // (name reservations, idempotency claims) is durable with it; read-model commits after
+    // the last append may be lost to a power cut, but together with their checkpoints (one
+    // transaction), so the projections replay those events. Appends stay at the configured
+    // level. With the events elsewhere (KurrentDB) nothing else fsyncs this file.
+    const readModelSync =
+      config.EVENT_STORE === 'sqlite' && config.SQLITE_SYNCHRONOUS !== 'NORMAL'
+        ? 'NORMAL'
+        : config.SQLITE_SYNCHRONOUS;
     return {
       module: StorageModule,
       providers: [
@@ -61,7 +71,7 @@ export class StorageModule {
         // Appends wait for the lock asynchronously (SqliteEventStore's lockWaitMs), never in
         // a synchronous busy wait that would stall the projections holding it in this process.
         { provide: EVENTS_CONNECTION, useFactory: () => open(0) },
-        { provide: READ_MODEL_CONNECTION, useFactory: () => open() },
+        { provide: READ_MODEL_CONNECTION, useFactory: () => open(undefined, readModelSync) },
         {
           provide: EVENT_STORE,
           inject: [EVENTS_CONNECTION],
