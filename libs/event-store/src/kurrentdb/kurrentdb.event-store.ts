@@ -69,10 +69,14 @@ export class KurrentDbEventStore implements EventStore {
 
   /**
    * KurrentDB deduplicates a retried write only when it lands right after the revision it
-   * expected, so the port's rule (same ids already consecutive in the stream, whatever was
-   * expected) is checked here against the stream itself, and the write then goes out with the
-   * exact revision that check saw: a writer that got in between turns it into a conflict that
-   * is re-checked, never into a duplicate. KurrentDB keeps no index by event id, so ids used
+   * expected. An append with an exact revision (or `no_stream`), as commands make, goes out
+   * at once: success, or KurrentDB's own deduplication, answers it in one round trip. When it
+   * is refused, and for `any`/`stream_exists`, the port's rule (same ids already consecutive
+   * in the stream, whatever was expected) is checked against the stream itself, and the write
+   * then goes out with the exact revision that check saw: a writer that got in between turns
+   * it into a conflict that is re-checked, never into a duplicate. The one case the fast path
+   * does not look for: ids recorded earlier in the stream, offered again at its current
+   * revision (a client reusing ids for a new write) are written, not refused. KurrentDB keeps no index by event id, so ids used
    * in another stream are not detected (see the contract option `eventIdsUniqueAcrossStreams`).
    */
   appendToStream(
@@ -113,6 +117,24 @@ export class KurrentDbEventStore implements EventStore {
     }
 
     const expected = expectedRevision ?? 'any';
+    if (typeof expected === 'number' || expected === 'no_stream') {
+      // The command path: one round trip, whatever the stream's length. KurrentDB itself
+      // answers a retry landing right after the expected revision with the original result;
+      // anything else it refuses goes through the checked path below.
+      try {
+        const result = await this.client.appendToStream(streamId, proposed, {
+          streamState: expected === 'no_stream' ? 'no_stream' : BigInt(expected),
+        });
+        if (result.position !== undefined) {
+          return {
+            nextExpectedRevision: Number(result.nextExpectedRevision),
+            position: globalPositionOf(result.position),
+          };
+        }
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+      }
+    }
     for (let attempt = 1; ; attempt++) {
       const tail = await this.readTail(streamId);
       const retried = findRetriedAppend(tail, events);
