@@ -117,8 +117,10 @@ describe('joint-venture lifecycle over HTTP (events in KurrentDB)', () => {
     expect(refused.status).toBe(503);
     expect(refused.body.type).toMatch(/store-unavailable$/);
 
-    // ...and work again once it is back; the projections' subscription resumes by itself.
+    // ...and work again once it is back; the projections' subscription resumes by itself and
+    // /health is green again before any new event arrives (nothing for a projection to apply).
     await double.restart();
+    await eventually(async () => expect((await viewer.get('/health')).status).toBe(200), 300);
     const created = await eventually(async () => {
       const reply = await manager.post(
         '/joint-ventures',
@@ -131,5 +133,5 @@ describe('joint-venture lifecycle over HTTP (events in KurrentDB)', () => {
       expect((await viewer.get(`/joint-ventures/${created.body.id}`)).status).toBe(200),
     );
     await eventually(async () => expect((await viewer.get('/health')).status).toBe(200));
-  });
+  }, 60_000);
 });

@@ -77,6 +77,12 @@ export type SubscriptionOptions = Readonly<{
    */
   handle: (events: readonly RecordedEvent[]) => Promise<void>;
   onError?: (error: unknown, attempt: number) => void;
+  /**
+   * Called when the subscription works again after errors it reported: the store answered a
+   * read, or the handler accepted the batch it had refused. Health can stop showing the error
+   * then, even while no new event arrives.
+   */
+  onRecovered?: () => void;
 }>;
 
 export interface Subscription {

@@ -137,6 +137,7 @@ class PollingSubscription implements Subscription {
           maxCount: this.batchSize,
           streamPrefix: this.options.streamPrefix,
         });
+        if (readFailures > 0) this.recovered();
         readFailures = 0;
       } catch (error) {
         this.report(error, ++readFailures);
@@ -164,6 +165,7 @@ class PollingSubscription implements Subscription {
       try {
         await this.options.handle(batch);
         this.checkpoint = this.acknowledged = batch[batch.length - 1].position;
+        if (attempt > 1) this.recovered();
         return true;
       } catch (error) {
         this.report(error, attempt);
@@ -171,6 +173,14 @@ class PollingSubscription implements Subscription {
         await this.sleep(this.backoff(attempt), false);
         if (this.stopping) return false;
       }
+    }
+  }
+
+  private recovered(): void {
+    try {
+      this.options.onRecovered?.();
+    } catch {
+      // As for onError: a throwing listener must not end delivery.
     }
   }
 

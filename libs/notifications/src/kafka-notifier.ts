@@ -81,6 +81,7 @@ export class KafkaNotifier {
         this.lastError = error instanceof Error ? error.message : String(error);
         this.options.onError?.(error, attempt);
       },
+      onRecovered: () => (this.lastError = null),
     });
     this.subscription.caughtUp.catch(() => undefined);
   }

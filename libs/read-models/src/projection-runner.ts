@@ -65,6 +65,7 @@ export class ProjectionRunner {
         this.lastError = error instanceof Error ? error.message : String(error);
         this.options.onError?.(error, attempt);
       },
+      onRecovered: () => (this.lastError = null),
     });
     this.subscription = subscription;
     subscription.caughtUp.then(

@@ -109,6 +109,13 @@ export class KurrentDbSubscription implements Subscription {
     while (!this.stopping) {
       let connection: Connection | undefined;
       try {
+        if (failures > 0) {
+          // After a failure, a plain read first: it fails fast while the store is still away,
+          // and once it answers, the subscription is healthy again even if no event follows.
+          await this.source.headPosition();
+          this.recovered();
+          failures = 0;
+        }
         connection = this.open();
         for (;;) {
           const batch = await this.nextBatch(connection);
@@ -202,6 +209,7 @@ export class KurrentDbSubscription implements Subscription {
       try {
         await this.options.handle(batch);
         this.checkpoint = this.acknowledged = batch[batch.length - 1].position;
+        if (attempt > 1) this.recovered();
         return true;
       } catch (error) {
         this.report(error, attempt);
@@ -219,6 +227,14 @@ export class KurrentDbSubscription implements Subscription {
     if (!reached) return;
     this.isCaughtUp = true;
     this.resolveCaughtUp();
+  }
+
+  private recovered(): void {
+    try {
+      this.options.onRecovered?.();
+    } catch {
+      // As for onError: a throwing listener must not end delivery.
+    }
   }
 
   private report(error: unknown, attempt: number): void {
