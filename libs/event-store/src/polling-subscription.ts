@@ -1,3 +1,4 @@
+import { CatchUpSubscription, type RetrySettings } from './catch-up-subscription';
 import type {
   GlobalPosition,
   ReadAllOptions,
@@ -7,22 +8,17 @@ import type {
 } from './event-store.port';
 
 /** Timing of subscriptions; the defaults suit production, tests shorten them. */
-export type SubscriptionSettings = Readonly<{
-  /** How often a live subscription looks for appends it was not told about (ms). */
-  pollIntervalMs: number;
-  /** First wait before a failed batch is offered again; it doubles per attempt (ms). */
-  retryInitialDelayMs: number;
-  /** Longest wait between two attempts (ms). */
-  retryMaxDelayMs: number;
-}>;
+export type SubscriptionSettings = RetrySettings &
+  Readonly<{
+    /** How often a live subscription looks for appends it was not told about (ms). */
+    pollIntervalMs: number;
+  }>;
 
 const defaultSettings: SubscriptionSettings = {
   pollIntervalMs: 200,
   retryInitialDelayMs: 50,
   retryMaxDelayMs: 5_000,
 };
-
-const defaultMaxBatchSize = 100;
 
 /** What a subscription needs from a store: the global log and where it ends. */
 export type GlobalLogSource = Readonly<{
@@ -72,49 +68,19 @@ type Sleeper = Readonly<{ wakeOnAppend: boolean; finish: () => void }>;
  * until an append is signalled or the poll interval passes (appends by other processes on the
  * same file are only seen by polling). Never rejects: failures go to `onError` and are retried.
  */
-class PollingSubscription implements Subscription {
-  readonly caughtUp: Promise<void>;
-  private resolveCaughtUp!: () => void;
-  private rejectCaughtUp!: (error: Error) => void;
-  private isCaughtUp = false;
-  private stopping = false;
+class PollingSubscription extends CatchUpSubscription {
   /** Set by `wake`, cleared before each read: an append seen during a read is not lost. */
   private appendSignalled = false;
   private sleeper: Sleeper | undefined;
-  private checkpoint: GlobalPosition | undefined;
-  private acknowledged: GlobalPosition | undefined;
-  private readonly batchSize: number;
-  private readonly done: Promise<void>;
 
   constructor(
     private readonly source: GlobalLogSource,
     private readonly settings: SubscriptionSettings,
-    private readonly options: SubscriptionOptions,
+    options: SubscriptionOptions,
     onFinished: () => void,
   ) {
-    this.batchSize = options.maxBatchSize ?? defaultMaxBatchSize;
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) {
-      throw new RangeError(`maxBatchSize must be a positive integer, got ${this.batchSize}`);
-    }
-    this.checkpoint = options.after;
-    this.caughtUp = new Promise<void>((resolve, reject) => {
-      this.resolveCaughtUp = resolve;
-      this.rejectCaughtUp = reject;
-    });
-    // Whoever never awaits `caughtUp` must not get an unhandled rejection when stopping early.
-    this.caughtUp.catch(() => undefined);
-    this.done = this.run().finally(onFinished);
-  }
-
-  get lastProcessed(): GlobalPosition | undefined {
-    return this.acknowledged;
-  }
-
-  /** Do not await this from inside `handle`: it waits for that very batch. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    this.sleeper?.finish();
-    await this.done;
+    super(options, settings);
+    this.start(onFinished);
   }
 
   wake(): void {
@@ -122,7 +88,7 @@ class PollingSubscription implements Subscription {
     if (this.sleeper?.wakeOnAppend) this.sleeper.finish();
   }
 
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     let head: GlobalPosition | undefined;
     let headKnown = false;
     let readFailures = 0;
@@ -141,7 +107,7 @@ class PollingSubscription implements Subscription {
         readFailures = 0;
       } catch (error) {
         this.report(error, ++readFailures);
-        await this.sleep(this.backoff(readFailures), false);
+        await this.pause(this.backoff(readFailures));
         continue;
       }
 
@@ -150,51 +116,17 @@ class PollingSubscription implements Subscription {
       const atEnd = batch.length < this.batchSize;
       const passedHead =
         head !== undefined && this.checkpoint !== undefined && this.checkpoint >= head;
-      if (!this.isCaughtUp && (atEnd || passedHead)) {
-        this.isCaughtUp = true;
-        this.resolveCaughtUp();
-      }
+      if (atEnd || passedHead) this.markCaughtUp();
       if (atEnd) await this.sleep(this.settings.pollIntervalMs, true);
     }
-    if (!this.isCaughtUp) this.rejectCaughtUp(new Error('subscription stopped before catching up'));
   }
 
-  /** Offers the batch until the handler accepts it; false when stopped before it did. */
-  private async deliver(batch: readonly RecordedEvent[]): Promise<boolean> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.options.handle(batch);
-        this.checkpoint = this.acknowledged = batch[batch.length - 1].position;
-        if (attempt > 1) this.recovered();
-        return true;
-      } catch (error) {
-        this.report(error, attempt);
-        if (this.stopping) return false;
-        await this.sleep(this.backoff(attempt), false);
-        if (this.stopping) return false;
-      }
-    }
+  protected pause(ms: number): Promise<void> {
+    return this.sleep(ms, false);
   }
 
-  private recovered(): void {
-    try {
-      this.options.onRecovered?.();
-    } catch {
-      // As for onError: a throwing listener must not end delivery.
-    }
-  }
-
-  private report(error: unknown, attempt: number): void {
-    try {
-      this.options.onError?.(error, attempt);
-    } catch {
-      // A throwing error reporter must not end delivery: the loop has no caller to tell.
-    }
-  }
-
-  private backoff(attempt: number): number {
-    const { retryInitialDelayMs, retryMaxDelayMs } = this.settings;
-    return Math.min(retryMaxDelayMs, retryInitialDelayMs * 2 ** (attempt - 1));
+  protected interruptWait(): void {
+    this.sleeper?.finish();
   }
 
   /** Waits `ms`, or less if stopped or (when `wakeOnAppend`) an append is signalled. */

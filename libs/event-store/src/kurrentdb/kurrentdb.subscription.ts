@@ -1,25 +1,15 @@
 import type { AllStreamResolvedEvent, AllStreamSubscription } from '@kurrent/kurrentdb-client';
-import type {
-  GlobalPosition,
-  RecordedEvent,
-  Subscription,
-  SubscriptionOptions,
-} from '../event-store.port';
+import { CatchUpSubscription, type RetrySettings } from '../catch-up-subscription';
+import type { GlobalPosition, RecordedEvent, SubscriptionOptions } from '../event-store.port';
 
-/** Timing of KurrentDB subscriptions; the defaults suit production, tests shorten them. */
-export type KurrentDbSubscriptionSettings = Readonly<{
-  /** First wait before a failed batch is offered again, or a lost subscription reopened (ms). */
-  retryInitialDelayMs: number;
-  /** Longest wait between two attempts (ms). */
-  retryMaxDelayMs: number;
-}>;
+/** Timing of KurrentDB subscriptions (also how soon a lost subscription is reopened). */
+export type KurrentDbSubscriptionSettings = RetrySettings;
 
 const defaultSettings: KurrentDbSubscriptionSettings = {
   retryInitialDelayMs: 50,
   retryMaxDelayMs: 5_000,
 };
 
-const defaultMaxBatchSize = 100;
 /** How long a replay batch waits to be filled before it is handed over partly filled (ms). */
 const replayLingerMs = 20;
 
@@ -45,54 +35,25 @@ const stopped = Symbol('stopped');
  * whatever the server has already sent, up to `maxBatchSize`. Never rejects: failures go to
  * `onError` and are retried with a capped backoff.
  */
-export class KurrentDbSubscription implements Subscription {
-  readonly caughtUp: Promise<void>;
-  private resolveCaughtUp!: () => void;
-  private rejectCaughtUp!: (error: Error) => void;
-  private isCaughtUp = false;
-  private stopping = false;
-  /** Everything at or before it was handled (or lay before the starting checkpoint). */
-  private checkpoint: GlobalPosition | undefined;
-  private acknowledged: GlobalPosition | undefined;
+export class KurrentDbSubscription extends CatchUpSubscription {
   private head: GlobalPosition | undefined;
-  private readonly batchSize: number;
-  private readonly settings: KurrentDbSubscriptionSettings;
   private interrupt: (() => void) | undefined;
-  private readonly done: Promise<void>;
 
   constructor(
     private readonly source: SubscriptionSource,
-    private readonly options: SubscriptionOptions,
+    options: SubscriptionOptions,
     settings: Partial<KurrentDbSubscriptionSettings> = {},
     onFinished: () => void,
   ) {
-    this.settings = { ...defaultSettings, ...settings };
-    this.batchSize = options.maxBatchSize ?? defaultMaxBatchSize;
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) {
-      throw new RangeError(`maxBatchSize must be a positive integer, got ${this.batchSize}`);
-    }
-    this.checkpoint = options.after;
-    this.caughtUp = new Promise<void>((resolve, reject) => {
-      this.resolveCaughtUp = resolve;
-      this.rejectCaughtUp = reject;
-    });
-    // Whoever never awaits `caughtUp` must not get an unhandled rejection when stopping early.
-    this.caughtUp.catch(() => undefined);
-    this.done = this.run().finally(onFinished);
+    super(options, { ...defaultSettings, ...settings });
+    this.start(onFinished);
   }
 
-  get lastProcessed(): GlobalPosition | undefined {
-    return this.acknowledged;
-  }
-
-  /** Do not await this from inside `handle`: it waits for that very batch. */
-  async stop(): Promise<void> {
-    this.stopping = true;
+  protected interruptWait(): void {
     this.interrupt?.();
-    await this.done;
   }
 
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     let failures = 0;
     // "Everything that existed when it started" is measured once, before the first subscribe.
     while (!this.stopping) {
@@ -101,7 +62,7 @@ export class KurrentDbSubscription implements Subscription {
         break;
       } catch (error) {
         this.report(error, ++failures);
-        await this.sleep(this.backoff(failures));
+        await this.pause(this.backoff(failures));
       }
     }
     this.checkCaughtUp();
@@ -130,12 +91,11 @@ export class KurrentDbSubscription implements Subscription {
         }
       } catch (error) {
         this.report(error, ++failures);
-        await this.sleep(this.backoff(failures));
+        await this.pause(this.backoff(failures));
       } finally {
         await connection?.stream.unsubscribe().catch(() => undefined);
       }
     }
-    if (!this.isCaughtUp) this.rejectCaughtUp(new Error('subscription stopped before catching up'));
   }
 
   /**
@@ -203,55 +163,15 @@ export class KurrentDbSubscription implements Subscription {
     });
   }
 
-  /** Offers the batch until the handler accepts it; false when stopped before it did. */
-  private async deliver(batch: readonly RecordedEvent[]): Promise<boolean> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.options.handle(batch);
-        this.checkpoint = this.acknowledged = batch[batch.length - 1].position;
-        if (attempt > 1) this.recovered();
-        return true;
-      } catch (error) {
-        this.report(error, attempt);
-        if (this.stopping) return false;
-        await this.sleep(this.backoff(attempt));
-        if (this.stopping) return false;
-      }
-    }
-  }
-
   private checkCaughtUp(): void {
     if (this.isCaughtUp) return;
     const reached =
       this.head === undefined || (this.checkpoint !== undefined && this.checkpoint >= this.head);
-    if (!reached) return;
-    this.isCaughtUp = true;
-    this.resolveCaughtUp();
-  }
-
-  private recovered(): void {
-    try {
-      this.options.onRecovered?.();
-    } catch {
-      // As for onError: a throwing listener must not end delivery.
-    }
-  }
-
-  private report(error: unknown, attempt: number): void {
-    try {
-      this.options.onError?.(error, attempt);
-    } catch {
-      // A throwing error reporter must not end delivery: the loop has no caller to tell.
-    }
-  }
-
-  private backoff(attempt: number): number {
-    const { retryInitialDelayMs, retryMaxDelayMs } = this.settings;
-    return Math.min(retryMaxDelayMs, retryInitialDelayMs * 2 ** (attempt - 1));
+    if (reached) this.markCaughtUp();
   }
 
   /** Waits `ms`, or less if stopped. */
-  private sleep(ms: number): Promise<void> {
+  protected pause(ms: number): Promise<void> {
     if (this.stopping) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const timer = setTimeout(finish, ms);
