@@ -37,9 +37,16 @@ const IsKurrentDbConnectionString = () =>
         }`,
     },
   });
-/** Printed in configuration errors with their credentials masked. */
+/** Values as configuration errors print them: secrets never, credentials masked. */
+const SECRETS = new Set(['JWT_SECRET', 'KAFKA_SASL_PASSWORD']);
 const shown = (key: string, value: string | undefined) =>
-  key === 'KURRENTDB_URL' && value !== undefined ? redactConnectionString(value) : value;
+  value === undefined
+    ? value
+    : SECRETS.has(key)
+      ? `<${value.length} characters, not shown>`
+      : key === 'KURRENTDB_URL'
+        ? redactConnectionString(value)
+        : value;
 const int = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 

@@ -47,3 +47,21 @@ describe('event store configuration', () => {
     expect(configError({ EVENT_STORE: 'postgres' })).toMatch(/EVENT_STORE="postgres"/);
   });
 });
+
+describe('secrets in configuration errors', () => {
+  it('names a refused JWT_SECRET without printing it', () => {
+    const message = configError({ JWT_SECRET: 'short-but-secret' });
+    expect(message).toMatch(/JWT_SECRET="<16 characters, not shown>": /);
+    expect(message).not.toContain('short-but-secret');
+  });
+
+  it('names a refused SASL password without printing it', () => {
+    const message = configError({
+      KAFKA_BROKERS: 'kafka:9092',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'ledger',
+      KAFKA_SASL_PASSWORD: '',
+    });
+    expect(message).toMatch(/KAFKA_SASL_PASSWORD="<0 characters, not shown>": /);
+  });
+});
