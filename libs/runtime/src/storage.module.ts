@@ -4,6 +4,7 @@ import {
   openSqlite,
   SqliteEventStore,
   type EventStore,
+  type SqliteSynchronous,
 } from '@app/event-store';
 import { createSqliteReadModelDb, migrateReadModels, type ReadModelDb } from '@app/read-models';
 import {
@@ -42,6 +43,23 @@ class StorageShutdown implements OnApplicationShutdown {
 }
 
 /**
+ * The `synchronous` level of the read-model connection. With the events in this file, read models need no fsync of their own: each append's
+ * FULL commit fsyncs the WAL up to itself, so every command-side write made before it
+ * (name reservations, idempotency claims) is durable with it; read-model commits after
+ * the last append may be lost to a power cut, but together with their checkpoints (one
+ * transaction), so the projections replay those events. Appends stay at the configured
+ * level. With the events elsewhere (KurrentDB) nothing else fsyncs this file.
+ */
+export function readModelSynchronous(
+  eventStore: AppConfig['EVENT_STORE'],
+  synchronous: SqliteSynchronous,
+): SqliteSynchronous {
+  return eventStore === 'sqlite' && (synchronous === 'FULL' || synchronous === 'EXTRA')
+    ? 'NORMAL'
+    : synchronous;
+}
+
+/**
  * The embedded default: one SQLite file holds events, read models and checkpoints. The event
  * store and the read models get a connection each, so a Kysely transaction never swallows an
  * append made meanwhile on the same connection. With EVENT_STORE=kurrentdb the events live in
@@ -52,18 +70,11 @@ class StorageShutdown implements OnApplicationShutdown {
 @Module({})
 export class StorageModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const open = (busyTimeoutMs?: number, synchronous = config.SQLITE_SYNCHRONOUS) =>
-      openSqlite(config.databaseFile, { synchronous, busyTimeoutMs });
-    // With the events in this file, read models need no fsync of their own: each append's
-    // FULL commit fsyncs the WAL up to itself, so every command-side write made before it
-    // (name reservations, idempotency claims) is durable with it; read-model commits after
-    // the last append may be lost to a power cut, but together with their checkpoints (one
-    // transaction), so the projections replay those events. Appends stay at the configured
-    // level. With the events elsewhere (KurrentDB) nothing else fsyncs this file.
-    const readModelSync =
-      config.EVENT_STORE === 'sqlite' && config.SQLITE_SYNCHRONOUS !== 'NORMAL'
-        ? 'NORMAL'
-        : config.SQLITE_SYNCHRONOUS;
+    const open = (
+      busyTimeoutMs?: number,
+      synchronous: SqliteSynchronous = config.SQLITE_SYNCHRONOUS,
+    ) => openSqlite(config.databaseFile, { synchronous, busyTimeoutMs });
+    const readModelSync = readModelSynchronous(config.EVENT_STORE, config.SQLITE_SYNCHRONOUS);
     return {
       module: StorageModule,
       providers: [

@@ -1,9 +1,11 @@
 /**
  * The embedded storage as the app wires it (libs/runtime StorageModule): one SQLite file, one
- * connection for the event store and one for the read models, both at the given synchronous.
+ * connection for the event store at the given synchronous, one for the read models at the level
+ * StorageModule gives them.
  */
 import { openSqlite, SqliteEventStore, type SqliteSynchronous } from '@app/event-store';
 import { createSqliteReadModelDb, migrateReadModels, type ReadModelDb } from '@app/read-models';
+import { readModelSynchronous } from '@app/runtime';
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 
@@ -20,7 +22,9 @@ export async function openLogStorage(
   synchronous: SqliteSynchronous,
 ): Promise<LogStorage> {
   const events: Database.Database = openSqlite(file, { synchronous });
-  const readModels: Database.Database = openSqlite(file, { synchronous });
+  const readModels: Database.Database = openSqlite(file, {
+    synchronous: readModelSynchronous('sqlite', synchronous),
+  });
   const store = new SqliteEventStore(events);
   const db = createSqliteReadModelDb(readModels);
   await migrateReadModels(db);
