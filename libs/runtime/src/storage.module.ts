@@ -30,14 +30,14 @@ class StorageShutdown implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_DB) private readonly readModels: Kysely<ReadModelDb>,
-    @Inject(EVENTS_CONNECTION) private readonly events: Database.Database,
+    @Inject(EVENTS_CONNECTION) private readonly events: Database.Database | null,
     @Inject(READ_MODEL_CONNECTION) private readonly readModelConnection: Database.Database,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();
     await this.readModels.destroy();
-    this.events.close();
+    this.events?.close();
     this.readModelConnection.close();
   }
 }
@@ -81,13 +81,16 @@ export class StorageModule {
         { provide: APP_CONFIG, useValue: config },
         // Appends wait for the lock asynchronously (SqliteEventStore's lockWaitMs), never in
         // a synchronous busy wait that would stall the projections holding it in this process.
-        { provide: EVENTS_CONNECTION, useFactory: () => open(0) },
+        {
+          provide: EVENTS_CONNECTION,
+          useFactory: () => (config.EVENT_STORE === 'sqlite' ? open(0) : null),
+        },
         { provide: READ_MODEL_CONNECTION, useFactory: () => open(undefined, readModelSync) },
         {
           provide: EVENT_STORE,
           inject: [EVENTS_CONNECTION],
-          useFactory: (connection: Database.Database) =>
-            config.EVENT_STORE === 'kurrentdb'
+          useFactory: (connection: Database.Database | null) =>
+            connection === null
               ? KurrentDbEventStore.connect(config.KURRENTDB_URL as string)
               : new SqliteEventStore(connection),
         },
