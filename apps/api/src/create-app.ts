@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { ApiModule } from './api.module';
 import { createValidationPipe } from './problem/validation';
+import { MemberStateConstraint } from './shared/validators';
 
 /** Builds the HTTP application; `main.ts` listens, tests inject requests or listen on port 0. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
@@ -18,15 +19,24 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     },
   });
   const module = ApiModule.forRoot(config);
-  // abortOnError: false lets class-validator fall back to its own container for its built-in
-  // classes instead of Nest aborting the process when they are not providers.
+  // abortOnError: false: a failing start-up throws to the caller (main prints it; a test sees
+  // it) instead of Nest aborting the process.
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     bufferLogs: true,
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
-  // Validators that need configuration (member states) are resolved from the app's container.
-  useContainer(app.select(module), { fallbackOnErrors: true });
+  // The one validator that needs configuration (member states) comes from the app's container;
+  // class-validator's own constraint classes from its default one. (Asking Nest for those
+  // made it build and throw an UnknownElementException per validated field, on every request.)
+  const memberStates = app.get(MemberStateConstraint);
+  useContainer(
+    {
+      get: (constraint: unknown) =>
+        constraint === MemberStateConstraint ? memberStates : undefined,
+    },
+    { fallback: true },
+  );
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
 
