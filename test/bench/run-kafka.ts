@@ -54,18 +54,23 @@ async function main(): Promise<number> {
       dirs.remove(template.dir);
     });
 
-    for (const [offeredPerSecond, synchronous] of [
-      [1_000, 'FULL'],
-      [1_000, 'NORMAL'],
-      [200, 'FULL'],
-    ] as const) {
-      await section(`K2. latency at ${offeredPerSecond} cmd/s, sync=${synchronous}`, async () => {
-        const dir = dirs.make(`latency-${offeredPerSecond}-${synchronous}`);
+    const latencyRuns = [
+      { offeredPerSecond: 1_000, synchronous: 'FULL', notifierIn: 'api' },
+      { offeredPerSecond: 1_000, synchronous: 'FULL', notifierIn: 'projector' },
+      { offeredPerSecond: 1_000, synchronous: 'NORMAL', notifierIn: 'api' },
+      { offeredPerSecond: 200, synchronous: 'FULL', notifierIn: 'api' },
+      { offeredPerSecond: 200, synchronous: 'FULL', notifierIn: 'projector' },
+    ] as const;
+    for (const run of latencyRuns) {
+      const label = `${run.offeredPerSecond} cmd/s, sync=${run.synchronous}, notifier in ${run.notifierIn}`;
+      await section(`K2. latency at ${label}`, async () => {
+        const dir = dirs.make(
+          `latency-${run.offeredPerSecond}-${run.synchronous}-${run.notifierIn}`,
+        );
         rows.push(
           ...latencyRows(
             await measureConsumeLatency(dir, brokers, {
-              offeredPerSecond,
-              synchronous,
+              ...run,
               durationMs: SIZES.latencyMs,
               jointVentures: SIZES.latencyJointVentures,
             }),

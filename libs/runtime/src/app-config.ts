@@ -60,6 +60,11 @@ export class AppConfig {
   @IsString() @MinLength(1) DATA_DIR = './data';
   @IsIn(['FULL', 'EXTRA', 'NORMAL']) SQLITE_SYNCHRONOUS: 'FULL' | 'EXTRA' | 'NORMAL' = 'FULL';
   /** Where events live: the SQLite file in DATA_DIR (embedded) or a KurrentDB cluster. */
+  /**
+   * How often subscriptions of the SQLite log look for appends made by another process (ms).
+   * Appends in the same process wake them at once; a separate projector relies on this.
+   */
+  @Transform(int) @IsInt() @Min(5) @Max(10_000) SQLITE_POLL_INTERVAL_MS = 25;
   @IsIn(['sqlite', 'kurrentdb']) EVENT_STORE: 'sqlite' | 'kurrentdb' = 'sqlite';
   /**
    * KurrentDB connection string, required with EVENT_STORE=kurrentdb, e.g.

@@ -92,7 +92,9 @@ export class StorageModule {
           useFactory: (connection: Database.Database | null) =>
             connection === null
               ? KurrentDbEventStore.connect(config.KURRENTDB_URL as string)
-              : new SqliteEventStore(connection),
+              : new SqliteEventStore(connection, {
+                  subscriptions: { pollIntervalMs: config.SQLITE_POLL_INTERVAL_MS },
+                }),
         },
         {
           provide: READ_MODEL_DB,
