@@ -9,10 +9,9 @@
  *
  * See test/services/README.md.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
@@ -25,6 +24,13 @@ import {
   runCommand,
   sleep,
 } from './kafka-classpath';
+import {
+  freePorts,
+  installExitHook,
+  live,
+  startWatchdog,
+  type LiveBroker,
+} from './broker-processes';
 
 export {
   KAFKA_VERSION,
@@ -124,82 +130,6 @@ export async function waitForKafkaAdmin(
   throw new Error(
     `Kafka at ${brokers.join(',')} did not answer admin.describeCluster() in time: ${String(lastError)}`,
   );
-}
-
-// ---------------------------------------------------------------------------------------------
-// Child process bookkeeping and cleanup
-// ---------------------------------------------------------------------------------------------
-
-interface LiveBroker {
-  child: ChildProcess;
-  dir: string;
-}
-const live = new Set<LiveBroker>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const broker of live) {
-      try {
-        broker.child.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
-      try {
-        fs.rmSync(broker.dir, { recursive: true, force: true });
-      } catch {
-        // best effort
-      }
-    }
-  });
-}
-
-/**
- * If this Node process dies without running 'exit' hooks (SIGKILL, jest killing a worker), a
- * detached shell kills the broker JVM and removes its dir. It exits on its own when the JVM does.
- */
-function startWatchdog(javaPid: number, dir: string): void {
-  const script = [
-    'while kill -0 "$1" 2>/dev/null; do',
-    '  kill -0 "$2" 2>/dev/null || exit 0',
-    '  sleep 1',
-    'done',
-    'kill -9 "$2" 2>/dev/null',
-    'rm -rf "$3"',
-  ].join('\n');
-  const watchdog = spawn(
-    'sh',
-    ['-c', script, 'kafka-watchdog', String(process.pid), String(javaPid), dir],
-    {
-      detached: true,
-      stdio: 'ignore',
-    },
-  );
-  watchdog.on('error', () => undefined);
-  watchdog.unref();
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('could not get a free port'));
-      });
-    });
-  });
-}
-
-async function freePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
 }
 
 function clusterId(): string {
