@@ -8,11 +8,11 @@
  */
 import { JOINT_VENTURE_STREAM_PREFIX } from '@app/domain';
 import { DEFAULT_NOTIFIER_BATCH_SIZE, KafkaNotifier, KafkaPublisher } from '@app/notifications';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Kafka, logLevel } from 'kafkajs';
+import { spawnApp } from '../e2e/support/api-process';
 import { expectStatus, headPosition, startBenchApp } from './support/bench-app';
 import { batchBody, establishCommand } from './support/histories';
 import { openLogStorage } from './support/log-storage';
@@ -143,7 +143,9 @@ export async function measureConsumeLatency(
   };
   const separate = options.notifierIn === 'projector';
   const app = await startBenchApp(dir, separate ? { ...env, EMBEDDED_PROJECTOR: 'false' } : env);
-  const projector = separate ? startProjectorProcess(dir, env) : undefined;
+  const projector = separate
+    ? spawnApp('projector', { DATA_DIR: dir, LOG_LEVEL: 'warn', ...env })
+    : undefined;
   const kafka = new Kafka({
     clientId: 'jv-bench-consumer',
     brokers: [...brokers],
@@ -249,39 +251,6 @@ export async function measureConsumeLatency(
     await app.close();
     await projector?.stop();
   }
-}
-
-/** `apps/projector` as a child process (through ts-node, as the e2e tests start the API). */
-function startProjectorProcess(dataDir: string, env: Record<string, string>) {
-  const root = join(__dirname, '..', '..');
-  const child = spawn(
-    process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      'apps/projector/src/main.ts',
-    ],
-    {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        TS_NODE_PROJECT: join(root, 'tsconfig.json'),
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'warn',
-        ...env,
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await withTimeout(exited, 15_000, 'the projector stopping');
-    },
-  };
 }
 
 export function latencyRows(result: LatencyResult): Row[] {

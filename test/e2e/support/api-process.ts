@@ -1,6 +1,6 @@
 /**
- * The real API as a child process (main.ts through ts-node, no build step), so a test can
- * SIGKILL it mid-load and start it again on the same data folder.
+ * The real API (or projector) as a child process (main.ts through ts-node, no build step), so a
+ * test can SIGKILL it mid-load and start it again on the same data folder.
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -48,23 +48,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts `apps/api/src/main.ts` and resolves once GET /health answers 200. */
-export async function startApiProcess(options: ApiProcessOptions): Promise<ApiProcess> {
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  // Only what the API needs: settings inherited from the outer shell must not leak in.
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    TMPDIR: process.env.TMPDIR,
-    TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'),
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    DATA_DIR: options.dataDir,
-    SQLITE_SYNCHRONOUS: 'FULL',
-    LOG_LEVEL: 'warn',
-    JWT_SECRET: options.jwtSecret,
-    ...options.env,
-  };
+/** A process of one of the apps, started from its TypeScript source. */
+export type AppProcess = Omit<ApiProcess, 'baseUrl'>;
+
+/**
+ * Starts `apps/<app>/src/main.ts` through ts-node (no build step) with only the given
+ * environment: settings inherited from the outer shell must not leak in.
+ */
+export function spawnApp(app: 'api' | 'projector', env: NodeJS.ProcessEnv): AppProcess {
   const child = spawn(
     process.execPath,
     [
@@ -72,9 +63,18 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
       'ts-node/register/transpile-only',
       '-r',
       'tsconfig-paths/register',
-      'apps/api/src/main.ts',
+      `apps/${app}/src/main.ts`,
     ],
-    { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: REPO_ROOT,
+      env: {
+        PATH: process.env.PATH,
+        TMPDIR: process.env.TMPDIR,
+        TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'),
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let output = '';
   const collect = (chunk: Buffer) => {
@@ -90,8 +90,7 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
     }),
   );
 
-  const api: ApiProcess = {
-    baseUrl,
+  return {
     pid: child.pid ?? -1,
     exited,
     isRunning: () => running,
@@ -112,6 +111,23 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
       child.kill('SIGKILL');
       return { ...(await exited), forced: true };
     },
+  };
+}
+
+/** Starts `apps/api/src/main.ts` and resolves once GET /health answers 200. */
+export async function startApiProcess(options: ApiProcessOptions): Promise<ApiProcess> {
+  const port = await freePort();
+  const api: ApiProcess = {
+    baseUrl: `http://127.0.0.1:${port}`,
+    ...spawnApp('api', {
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATA_DIR: options.dataDir,
+      SQLITE_SYNCHRONOUS: 'FULL',
+      LOG_LEVEL: 'warn',
+      JWT_SECRET: options.jwtSecret,
+      ...options.env,
+    }),
   };
 
   try {

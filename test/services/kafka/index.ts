@@ -14,8 +14,8 @@ import {
   kafkaClasspathCached,
   localKafkaMissing,
   startLocalKafka,
-  waitForKafkaAdmin,
 } from './local-kafka';
+import { waitForKafkaAdmin } from './kafka-readiness';
 
 export { KAFKA_VERSION, type RestartOptions } from './local-kafka';
 

@@ -15,7 +15,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { Kafka, logLevel } from 'kafkajs';
 import {
   checkJavaVersion,
   ensureKafkaClasspath,
@@ -31,6 +30,7 @@ import {
   startWatchdog,
   type LiveBroker,
 } from './broker-processes';
+import { waitForKafkaAdmin } from './kafka-readiness';
 
 export {
   KAFKA_VERSION,
@@ -87,49 +87,6 @@ export interface StartLocalKafkaOptions {
   startTimeoutMs?: number;
   /** Extra server.properties entries (override the defaults below). */
   serverProperties?: Record<string, string | number | boolean>;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Readiness probe (shared with the testcontainers path)
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Polls `admin.describeCluster()` until it answers with at least one broker, `deadline` passes, or
- * `dead()` returns a reason to give up (the broker process exited).
- */
-export async function waitForKafkaAdmin(
-  brokers: string[],
-  deadline: number,
-  dead: () => string | undefined = () => undefined,
-): Promise<void> {
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    const why = dead();
-    if (why) throw new Error(why);
-    const kafka = new Kafka({
-      clientId: 'kafka-harness-probe',
-      brokers,
-      logLevel: logLevel.NOTHING,
-      connectionTimeout: 1_000,
-      requestTimeout: 5_000,
-      retry: { retries: 0 },
-    });
-    const admin = kafka.admin();
-    try {
-      await admin.connect();
-      const cluster = await admin.describeCluster();
-      if (cluster.brokers.length > 0) return;
-      lastError = new Error('describeCluster() answered with no brokers');
-    } catch (err) {
-      lastError = err;
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
-    await sleep(200);
-  }
-  throw new Error(
-    `Kafka at ${brokers.join(',')} did not answer admin.describeCluster() in time: ${String(lastError)}`,
-  );
 }
 
 function clusterId(): string {

@@ -11,6 +11,7 @@ import {
   streamNameFilter,
   WrongExpectedVersionError,
   UnavailableError,
+  type EventData,
   type ResolvedEvent,
 } from '@kurrent/kurrentdb-client';
 import { DuplicateEventIdError, EventStoreUnavailableError } from '../errors';
@@ -122,15 +123,8 @@ export class KurrentDbEventStore implements EventStore {
       // answers a retry landing right after the expected revision with the original result;
       // anything else it refuses goes through the checked path below.
       try {
-        const result = await this.client.appendToStream(streamId, proposed, {
-          streamState: expected === 'no_stream' ? 'no_stream' : BigInt(expected),
-        });
-        if (result.position !== undefined) {
-          return {
-            nextExpectedRevision: Number(result.nextExpectedRevision),
-            position: globalPositionOf(result.position),
-          };
-        }
+        const written = await this.write(streamId, proposed, expected);
+        if (written) return written;
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
       }
@@ -142,14 +136,9 @@ export class KurrentDbEventStore implements EventStore {
       const actual = tail.events.at(-1)?.revision;
       assertExpectedRevision(streamId, expected, actual);
       try {
-        const result = await this.client.appendToStream(streamId, proposed, {
-          streamState: actual === undefined ? 'no_stream' : BigInt(actual),
-        });
-        if (result.position === undefined) continue; // answered as a retry: read what it was
-        return {
-          nextExpectedRevision: Number(result.nextExpectedRevision),
-          position: globalPositionOf(result.position),
-        };
+        const written = await this.write(streamId, proposed, actual ?? 'no_stream');
+        if (written) return written;
+        // Answered as a retry without a position: read what it was.
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= this.maxAppendAttempts) {
           throw error;
@@ -157,6 +146,23 @@ export class KurrentDbEventStore implements EventStore {
         // Another writer got in after the check: check again against what it wrote.
       }
     }
+  }
+
+  /** One append with an exact expectation; undefined when answered without a position. */
+  private async write(
+    streamId: string,
+    proposed: EventData[],
+    expected: number | 'no_stream',
+  ): Promise<AppendResult | undefined> {
+    const result = await this.client.appendToStream(streamId, proposed, {
+      streamState: expected === 'no_stream' ? 'no_stream' : BigInt(expected),
+    });
+    return result.position === undefined
+      ? undefined
+      : {
+          nextExpectedRevision: Number(result.nextExpectedRevision),
+          position: globalPositionOf(result.position),
+        };
   }
 
   private async read(streamId: string, options: ReadStreamOptions): Promise<RecordedEvent[]> {
