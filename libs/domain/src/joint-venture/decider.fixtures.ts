@@ -9,6 +9,7 @@ import { foldEvents } from './evolve';
 import type { Partner, ProductLine, Purpose } from './values';
 
 export const NOW = '2025-03-01T10:00:00Z';
+export const JV_ID = '5b0e7c2a-3f1d-4c8e-9a6b-2d7f1e0c4b93';
 
 export const TANK = 'T-72B3';
 export const CHASSIS = 'MZKT-7930';
@@ -44,7 +45,7 @@ export function command<T extends JointVentureCommandType>(
   type: T,
   data: CommandOf<T>['data'],
 ): CommandOf<T> {
-  return { type, data, now: NOW } as CommandOf<T>;
+  return { type, jointVentureId: JV_ID, data, now: NOW } as CommandOf<T>;
 }
 
 export function event<T extends JointVentureEventType>(

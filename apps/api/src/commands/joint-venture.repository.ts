@@ -1,15 +1,15 @@
 import {
   EVENT_SCHEMA_VERSIONS,
   evolve,
+  fromStored,
   initialState,
   jointVentureStreamId,
-  upcast,
-  type Actor,
+  type CommandContext,
   type JointVentureEvent,
+  type JointVentureEventMetadata,
   type JointVentureState,
-  type LedgerEventMetadata,
 } from '@app/domain';
-import { hashEvent, type EventStore, type RecordedEvent } from '@app/event-store';
+import { hashEvent, type EventStore } from '@app/event-store';
 
 /** A JV's folded state with where its stream ends: what a command is decided against. */
 export type LoadedJointVenture = Readonly<{
@@ -20,26 +20,12 @@ export type LoadedJointVenture = Readonly<{
   lastHash: string | null;
 }>;
 
-export type RecordingContext = Readonly<{
-  actor: Actor;
-  now: string;
-  reason?: string;
-  correlationId: string;
-  causationId?: string;
-}>;
-
-/** Turns a stored event back into the current typed domain event. */
-export function toDomainEvent(event: RecordedEvent): JointVentureEvent {
-  const schemaVersion = Number(event.metadata.schemaVersion ?? 1);
-  return upcast(event.type, schemaVersion, event.data);
-}
-
 /**
  * Reads and writes joint-venture streams. Folded states are cached (LRU), and a load reads
  * only the events after the cached revision, so a command's cost does not grow with the
  * length of the stream; the stream stays the truth, so another writer is simply caught up on.
  */
-export class JointVentureLedger {
+export class JointVentureRepository {
   private readonly cache = new Map<string, LoadedJointVenture>();
 
   constructor(
@@ -59,7 +45,7 @@ export class JointVentureLedger {
     };
     for (const event of events) {
       loaded = {
-        state: evolve(loaded.state, toDomainEvent(event)),
+        state: evolve(loaded.state, fromStored(event)),
         revision: event.revision,
         lastHash: (event.metadata.hash as string | undefined) ?? null,
       };
@@ -69,23 +55,25 @@ export class JointVentureLedger {
   }
 
   /**
-   * Appends the decided events after `loaded`, chaining each event's hash to the one before.
-   * Throws the store's WrongExpectedRevisionError when another writer got there first.
+   * Appends the decided events after `loaded`, each with the command's context as its metadata
+   * and its hash chained to the one before. Throws the store's WrongExpectedRevisionError when
+   * another writer got there first.
    */
   async append(
     jointVentureId: string,
     loaded: LoadedJointVenture,
     events: readonly JointVentureEvent[],
     eventIds: readonly string[],
-    context: RecordingContext,
+    context: CommandContext,
+    recordedAt: string,
   ): Promise<number> {
     const streamId = jointVentureStreamId(jointVentureId);
     let prevHash = loaded.lastHash;
     let revision = loaded.revision === undefined ? 0 : loaded.revision + 1;
     const toAppend = events.map((event, index) => {
-      const unsigned = {
+      const unhashed = {
         actor: context.actor,
-        recordedAt: context.now,
+        recordedAt,
         ...(context.reason ? { reason: context.reason } : {}),
         correlationId: context.correlationId,
         ...(context.causationId ? { causationId: context.causationId } : {}),
@@ -99,9 +87,9 @@ export class JointVentureLedger {
         revision,
         type: event.type,
         data: event.data,
-        metadata: unsigned,
+        metadata: unhashed,
       });
-      const metadata: LedgerEventMetadata = { ...unsigned, hash };
+      const metadata: JointVentureEventMetadata = { ...unhashed, hash };
       prevHash = hash;
       revision += 1;
       return { id, type: event.type, data: event.data, metadata };

@@ -1,13 +1,18 @@
-import { InMemoryEventStore } from '@app/event-store';
-import { readCheckpoint } from '@app/read-models';
-import { JointVentureHistory } from '../../read-models/src/testing/joint-venture-history';
 import {
-  openTestReadModels,
-  type TestReadModels,
-} from '../../read-models/src/testing/read-model-test-db';
+  createSqliteKysely,
+  InMemoryEventStore,
+  migrateCheckpoints,
+  openSqlite,
+  SqlCheckpointStore,
+  type CheckpointTables,
+  type LogConsumer,
+} from '@app/event-store';
+import { JointVentureHistory } from '@test/support/joint-venture-history';
+import type Database from 'better-sqlite3';
+import type { Kysely } from 'kysely';
 import type { LifecycleCloudEvent } from './integration-events';
-import { KafkaNotifier } from './kafka-notifier';
-import type { NotificationPublisher } from './kafka-publisher';
+import type { NotificationPublisher } from './notification-publisher.port';
+import { NOTIFIER_NAME, notifier as createNotifier, type NotifierOptions } from './notifier';
 
 /** A broker stand-in for the notifier's unit tests: records what it acknowledged. */
 class RecordingPublisher implements NotificationPublisher {
@@ -39,19 +44,22 @@ async function until(check: () => boolean): Promise<void> {
   expect(check()).toBe(true);
 }
 
-describe('KafkaNotifier', () => {
-  let readModels: TestReadModels;
+describe('notifier', () => {
+  let connection: Database.Database;
+  let db: Kysely<CheckpointTables>;
+  let checkpoints: SqlCheckpointStore<CheckpointTables>;
   let store: InMemoryEventStore;
   let publisher: RecordingPublisher;
-  let notifier: KafkaNotifier;
+  let notifier: LogConsumer<Kysely<CheckpointTables>>;
+  const readCheckpoint = () => checkpoints.load(NOTIFIER_NAME);
 
-  /** A notifier on this test's store and read models (stopping the one running, if any). */
+  /** A notifier on this test's store and checkpoints (stopping the one running, if any). */
   const renewNotifier = async (
-    options: Partial<ConstructorParameters<typeof KafkaNotifier>[0]> = {},
-  ): Promise<KafkaNotifier> => {
+    options: Partial<NotifierOptions<Kysely<CheckpointTables>>> = {},
+  ): Promise<LogConsumer<Kysely<CheckpointTables>>> => {
     await notifier?.stop();
-    notifier = new KafkaNotifier({
-      db: readModels.db,
+    notifier = createNotifier({
+      checkpoints,
       events: store,
       publisher,
       cloudEvents: settings,
@@ -63,16 +71,22 @@ describe('KafkaNotifier', () => {
   };
 
   beforeEach(async () => {
-    readModels = await openTestReadModels();
+    connection = openSqlite(':memory:');
+    db = createSqliteKysely<CheckpointTables>(connection);
+    await migrateCheckpoints(db.schema);
+    checkpoints = new SqlCheckpointStore(db);
     store = new InMemoryEventStore({ subscriptions: fast });
     publisher = new RecordingPublisher();
-    notifier = undefined as unknown as KafkaNotifier;
+    notifier = undefined as unknown as LogConsumer<Kysely<CheckpointTables>>;
     await renewNotifier();
   });
+  const cleanups: (() => void)[] = [];
   afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
     await notifier.stop();
     await store.close();
-    await readModels.close();
+    await db.destroy();
+    connection.close();
   });
 
   const append = async (history: JointVentureHistory) => {
@@ -94,13 +108,13 @@ describe('KafkaNotifier', () => {
     const head = (await store.readAll()).at(-1)!.position;
     let stored: bigint | undefined;
     await until(() => {
-      void readCheckpoint(readModels.db, 'KafkaNotifier').then((value) => (stored = value));
+      void readCheckpoint().then((value) => (stored = value));
       return stored === head;
     });
     expect(notifier.status()).toMatchObject({
       running: true,
       degraded: false,
-      published: a.events.length + 1,
+      handled: a.events.length + 1,
     });
   });
 
@@ -114,7 +128,7 @@ describe('KafkaNotifier', () => {
       lastError: 'broker unreachable',
       checkpoint: null,
     });
-    expect(await readCheckpoint(readModels.db, 'KafkaNotifier')).toBeUndefined();
+    expect(await readCheckpoint()).toBeUndefined();
 
     await until(() => publisher.acknowledged.length === a.events.length);
     expect(publisher.acknowledged.map((m) => m.streamrevision)).toEqual(
@@ -124,15 +138,21 @@ describe('KafkaNotifier', () => {
   });
 
   it('shows degraded while a publish hangs longer than stalledAfterMs, and recovers when it lands', async () => {
-    await renewNotifier({ stalledAfterMs: 30 });
+    let now = 1_000_000;
+    await renewNotifier({ stalledAfterMs: 30, clock: () => now });
     let release!: () => void;
     publisher.hold = new Promise((resolve) => (release = resolve));
+    cleanups.push(() => release());
     const a = await append(new JointVentureHistory().established());
     await notifier.start();
     await until(() => publisher.attempts === 1);
+    now += 30;
     expect(notifier.status().degraded).toBe(false);
-    await until(() => notifier.status().degraded);
-    expect(notifier.status().lastError).toMatch(/^publishing for \d+ ms$/);
+    now += 1;
+    expect(notifier.status()).toMatchObject({
+      degraded: true,
+      lastError: 'handling a batch for 31 ms',
+    });
 
     release();
     await until(() => publisher.acknowledged.length === a.events.length);
@@ -145,10 +165,10 @@ describe('KafkaNotifier', () => {
     await notifier.start();
     await until(() => publisher.acknowledged.length === a.events.length);
     // Acknowledged, not yet stored: a crash now would resend (at least once), never skip.
-    expect(await readCheckpoint(readModels.db, 'KafkaNotifier')).toBeUndefined();
+    expect(await readCheckpoint()).toBeUndefined();
     await notifier.stop();
     const head = (await store.readAll()).at(-1)!.position;
-    expect(await readCheckpoint(readModels.db, 'KafkaNotifier')).toBe(head);
+    expect(await readCheckpoint()).toBe(head);
   });
 
   it('with checkpointIntervalMs 0, stores the checkpoint before taking the next batch', async () => {
@@ -156,7 +176,7 @@ describe('KafkaNotifier', () => {
     const publishing = new RecordingPublisher();
     const original = publishing.publish.bind(publishing);
     publishing.publish = async (events) => {
-      stores.push(await readCheckpoint(readModels.db, 'KafkaNotifier'));
+      stores.push(await readCheckpoint());
       return original(events);
     };
     await renewNotifier({ publisher: publishing, checkpointIntervalMs: 0 });

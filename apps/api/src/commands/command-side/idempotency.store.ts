@@ -1,51 +1,42 @@
-import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
-import { v5 as uuidv5 } from 'uuid';
-import { IdempotencyKeyConflictError } from '../problem/application-errors';
-import { isUniqueViolation, type CommandSideDb } from './command-side.db';
-
-/** Namespace for event ids derived from an Idempotency-Key (any fixed UUID works; this one is ours). */
-const EVENT_ID_NAMESPACE = '3c9a1f52-7d0e-4f6b-9a57-2b1f0c8e6d41';
-
-export type CommandOutcome = Readonly<{ id: string; version: number }>;
+import { isUniqueViolation } from '@app/event-store';
+import type { Kysely } from 'kysely';
+import { IdempotencyKeyConflictError } from '../../problem/application-errors';
+import type { CommandOutcome } from '../execute-command';
+import type { CommandSideTables } from './command-side.tables';
 
 export type IdempotencyClaim =
   | Readonly<{ kind: 'new' }>
   | Readonly<{ kind: 'completed'; outcome: CommandOutcome }>
   /** A previous attempt crashed after claiming: it may or may not have appended. */
-  | Readonly<{
-      kind: 'unfinished';
-      firstRevision: number | null;
-      firstEventId: string | null;
-      jointVentureId: string;
-    }>;
-
-export function fingerprintOf(request: unknown): string {
-  return createHash('sha256')
-    .update(canonicalize(request) ?? '')
-    .digest('hex');
-}
-
-/** The same key always yields the same event ids, so a retried append is a no-op in the store. */
-export function eventIdsFor(scopeKey: string, count: number): string[] {
-  return Array.from({ length: count }, (_, index) =>
-    uuidv5(`${scopeKey}#${index}`, EVENT_ID_NAMESPACE),
-  );
-}
-
-/** Derives a stable id for what a keyed command creates, so a retry names the same thing. */
-export function identifierFor(scopeKey: string, kind: string): string {
-  return uuidv5(`${scopeKey}#${kind}`, EVENT_ID_NAMESPACE);
-}
+  | Readonly<{ kind: 'unfinished'; firstRevision: number | null }>;
 
 /**
  * Remembers what a command sent with an Idempotency-Key produced. A claim is written before
  * the append and completed after it; a claim left unfinished by a crash is resolved by looking
  * at the stream (did the first derived event id land?).
  */
-export class IdempotencyStore {
+export interface IdempotencyStore {
+  /**
+   * Claims the key for this request, or tells what an earlier request with it came to. Throws
+   * `IdempotencyKeyConflictError` for another request under the same key, or one still running.
+   */
+  claim(
+    scopeKey: string,
+    fingerprint: string,
+    jointVentureId: string,
+    now: string,
+  ): Promise<IdempotencyClaim>;
+  /** Notes, just before appending, the revision the first event will land at. */
+  markAppending(scopeKey: string, firstRevision: number): Promise<void>;
+  complete(scopeKey: string, outcome: CommandOutcome): Promise<void>;
+  /** Forgets a claim whose command was refused, so the key can be used again once fixed. */
+  release(scopeKey: string): Promise<void>;
+}
+
+/** Idempotency claims in the SQL database beside the read models. */
+export class SqlIdempotencyStore implements IdempotencyStore {
   constructor(
-    private readonly db: CommandSideDb,
+    private readonly db: Kysely<CommandSideTables>,
     /** A pending claim younger than this is taken to be still running elsewhere, not crashed. */
     private readonly leaseMs: number,
   ) {}
@@ -65,7 +56,6 @@ export class IdempotencyStore {
           joint_venture_id: jointVentureId,
           status: 'pending',
           first_revision: null,
-          first_event_id: null,
           version: null,
           created_at: now,
         })
@@ -95,20 +85,13 @@ export class IdempotencyStore {
     return {
       kind: 'unfinished',
       firstRevision: record.first_revision === null ? null : Number(record.first_revision),
-      firstEventId: record.first_event_id,
-      jointVentureId: record.joint_venture_id,
     };
   }
 
-  /** Notes, just before appending, where the first event will land. */
-  async markAppending(
-    scopeKey: string,
-    firstRevision: number,
-    firstEventId: string,
-  ): Promise<void> {
+  async markAppending(scopeKey: string, firstRevision: number): Promise<void> {
     await this.db
       .updateTable('idempotency_records')
-      .set({ first_revision: firstRevision, first_event_id: firstEventId })
+      .set({ first_revision: firstRevision })
       .where('scope_key', '=', scopeKey)
       .execute();
   }
@@ -121,7 +104,6 @@ export class IdempotencyStore {
       .execute();
   }
 
-  /** Forgets a claim whose command was refused, so the key can be used again once fixed. */
   async release(scopeKey: string): Promise<void> {
     await this.db
       .deleteFrom('idempotency_records')

@@ -1,29 +1,26 @@
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/auth.decorators';
-import { JointVentureCommandService } from '../ledger/joint-venture-commands.service';
+import { CommandRequest, FromRequest } from '../commands/command-request';
+import { newIdentifier } from '../commands/ids';
 import { ApiCommand } from '../shared/api-docs';
-import { Envelope, type CommandEnvelope } from '../shared/command-envelope';
 import { CommandResultDto, JointVentureId } from '../shared/common.dto';
-import { CommandSender } from '../shared/record-command';
 import {
   AddProductLineRequest,
   RecordBatchRequest,
   RecordDisposalLotRequest,
   RecordMilestoneRequest,
   RegisterIpResultRequest,
-} from './facts.request.dto';
+} from './in-phase-actions.request.dto';
 
-/** Facts recorded inside a phase (milestones, batches, disposal lots) or in any live phase. */
-@ApiTags('facts')
+/** In-phase actions: what is recorded inside one phase (milestones, batches, disposal lots) or in any live phase. */
+@ApiTags('in-phase actions')
 @Controller('joint-ventures/:id')
 @Roles('program-manager')
 @ApiCommand()
-export class FactsController {
-  constructor(
-    private readonly sender: CommandSender,
-    @Inject(JointVentureCommandService) private readonly commands: JointVentureCommandService,
-  ) {}
+export class InPhaseActionsController {
+  constructor(private readonly commandBus: CommandBus) {}
 
   @Post('development/milestones')
   @HttpCode(200)
@@ -31,9 +28,11 @@ export class FactsController {
   recordMilestone(
     @JointVentureId() id: string,
     @Body() { reason, ...data }: RecordMilestoneRequest,
-    @Envelope() envelope: CommandEnvelope,
+    @FromRequest() request: CommandRequest,
   ): Promise<CommandResultDto> {
-    return this.sender.send(id, { type: 'RecordMilestone', data }, envelope, reason);
+    return this.commandBus.execute(
+      request.command({ type: 'RecordMilestone', jointVentureId: id, data }, reason),
+    );
   }
 
   @Post('production/batches')
@@ -42,9 +41,11 @@ export class FactsController {
   recordBatch(
     @JointVentureId() id: string,
     @Body() { reason, ...data }: RecordBatchRequest,
-    @Envelope() envelope: CommandEnvelope,
+    @FromRequest() request: CommandRequest,
   ): Promise<CommandResultDto> {
-    return this.sender.send(id, { type: 'RecordBatch', data }, envelope, reason);
+    return this.commandBus.execute(
+      request.command({ type: 'RecordBatch', jointVentureId: id, data }, reason),
+    );
   }
 
   @Post('disposal/lots')
@@ -56,9 +57,11 @@ export class FactsController {
   recordDisposalLot(
     @JointVentureId() id: string,
     @Body() { reason, ...data }: RecordDisposalLotRequest,
-    @Envelope() envelope: CommandEnvelope,
+    @FromRequest() request: CommandRequest,
   ): Promise<CommandResultDto> {
-    return this.sender.send(id, { type: 'RecordDisposalLot', data }, envelope, reason);
+    return this.commandBus.execute(
+      request.command({ type: 'RecordDisposalLot', jointVentureId: id, data }, reason),
+    );
   }
 
   @Post('product-lines')
@@ -67,9 +70,11 @@ export class FactsController {
   addProductLine(
     @JointVentureId() id: string,
     @Body() { reason, ...data }: AddProductLineRequest,
-    @Envelope() envelope: CommandEnvelope,
+    @FromRequest() request: CommandRequest,
   ): Promise<CommandResultDto> {
-    return this.sender.send(id, { type: 'AddProductLine', data }, envelope, reason);
+    return this.commandBus.execute(
+      request.command({ type: 'AddProductLine', jointVentureId: id, data }, reason),
+    );
   }
 
   @Post('ip-results')
@@ -81,18 +86,14 @@ export class FactsController {
   async registerIpResult(
     @JointVentureId() id: string,
     @Body() { reason, ...data }: RegisterIpResultRequest,
-    @Envelope() envelope: CommandEnvelope,
+    @FromRequest() request: CommandRequest,
   ): Promise<CommandResultDto & { ipResultId: string }> {
-    const ipResultId = this.commands.newIdentifier(
-      'ip-result',
-      envelope.actor,
-      envelope.idempotencyKey,
-    );
-    const outcome = await this.sender.send(
-      id,
-      { type: 'RegisterIpResult', data: { ipResultId, ...data } },
-      envelope,
-      reason,
+    const ipResultId = newIdentifier('ip-result', request.actor, request.conditions.idempotencyKey);
+    const outcome = await this.commandBus.execute(
+      request.command(
+        { type: 'RegisterIpResult', jointVentureId: id, data: { ipResultId, ...data } },
+        reason,
+      ),
     );
     return { ...outcome, ipResultId };
   }

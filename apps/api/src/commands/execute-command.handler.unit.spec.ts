@@ -1,24 +1,28 @@
-import type { Actor, JointVentureCommand } from '@app/domain';
+import type { Actor } from '@app/domain';
 import {
+  createSqliteKysely,
   InMemoryEventStore,
   openSqlite,
   WrongExpectedRevisionError,
   type EventStore,
 } from '@app/event-store';
-import { createSqliteReadModelDb } from '@app/read-models';
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import { LedgerMetrics } from '../metrics/metrics';
 import { ConcurrencyConflictError, NameTakenError } from '../problem/application-errors';
-import { migrateCommandSide, type CommandSideTables } from './command-side.db';
-import { IdempotencyStore } from './idempotency.store';
-import { JointVentureCommandService, type CommandRequest } from './joint-venture-commands.service';
-import { JointVentureLedger } from './joint-venture.ledger';
-import { NameRegistry } from './name-registry';
+import { migrateCommandSide, type CommandSideTables } from './command-side/command-side.tables';
+import { SqlIdempotencyStore } from './command-side/idempotency.store';
+import { SqlNameRegistry } from './command-side/name-registry';
+import { ExecuteCommand, type CommandConditions, type SubmittedCommand } from './execute-command';
+import { ExecuteCommandHandler } from './execute-command.handler';
+import { JointVentureRepository } from './joint-venture.repository';
 
 const ALICE: Actor = { subject: 'alice', role: 'program-manager', memberState: 'RU' };
 const JV = '6a1f0c2e-9a57-4b1f-8e6d-413c9a1f527d';
 
-const establish: Omit<JointVentureCommand, 'now'> = {
+type Unaddressed = Omit<SubmittedCommand, 'jointVentureId'>;
+
+const establish = {
   type: 'EstablishJointVenture',
   data: {
     name: 'Unit JV',
@@ -30,19 +34,19 @@ const establish: Omit<JointVentureCommand, 'now'> = {
     ],
     productLines: [{ productCode: 'P-1', name: 'Product' }],
   },
-};
+} as const satisfies Unaddressed;
 
+/** The bus message for `command` on the JV `jointVentureId` (default JV), as a controller sends it. */
 const request = (
-  command: Omit<JointVentureCommand, 'now'>,
-  extra: Partial<CommandRequest> = {},
-): CommandRequest => ({
-  jointVentureId: JV,
-  command,
-  actor: ALICE,
-  correlationId: 'c-1',
-  causationId: 'r-1',
-  ...extra,
-});
+  command: Unaddressed,
+  conditions: CommandConditions = {},
+  jointVentureId = JV,
+): ExecuteCommand =>
+  new ExecuteCommand(
+    { ...command, jointVentureId } as SubmittedCommand,
+    { actor: ALICE, correlationId: 'c-1', causationId: 'r-1' },
+    conditions,
+  );
 
 /** A store that fails the way a crashed or partitioned writer looks to the caller. */
 class FlakyStore extends InMemoryEventStore {
@@ -58,7 +62,7 @@ class FlakyStore extends InMemoryEventStore {
   }
 }
 
-describe('JointVentureCommandService', () => {
+describe('ExecuteCommandHandler', () => {
   let connection: Database.Database;
   let db: Kysely<CommandSideTables>;
   let store: FlakyStore;
@@ -66,18 +70,17 @@ describe('JointVentureCommandService', () => {
   const service = (
     options: { cacheSize?: number; retries?: number; leaseMs?: number; on?: EventStore } = {},
   ) =>
-    new JointVentureCommandService(
-      new JointVentureLedger(options.on ?? store, options.cacheSize ?? 100),
-      new IdempotencyStore(db, options.leaseMs ?? 0),
-      new NameRegistry(db),
+    new ExecuteCommandHandler(
+      new JointVentureRepository(options.on ?? store, options.cacheSize ?? 100),
+      new SqlIdempotencyStore(db, options.leaseMs ?? 0),
+      new SqlNameRegistry(db),
+      new LedgerMetrics(),
       { conflictRetries: options.retries ?? 3 },
     );
 
   beforeEach(async () => {
     connection = openSqlite(':memory:');
-    db = createSqliteReadModelDb(
-      connection,
-    ).withTables<CommandSideTables>() as unknown as Kysely<CommandSideTables>;
+    db = createSqliteKysely<CommandSideTables>(connection);
     await migrateCommandSide(db);
     store = new FlakyStore();
   });
@@ -176,18 +179,13 @@ describe('JointVentureCommandService', () => {
   });
 
   it('takes over a name whose reservation was left by a crash before the append', async () => {
-    const names = new NameRegistry(db);
-    await names.reserve(
-      'Unit JV',
-      'e0d5a7f2-0000-4000-8000-000000000001',
-      '2025-01-01T00:00:00Z',
-      async () => true,
-    );
+    const names = new SqlNameRegistry(db);
+    await names.reserve('Unit JV', 'e0d5a7f2-0000-4000-8000-000000000001', async () => true);
     // The holder never got recorded: its stream does not exist, so the name is free.
     const otherHolder = await service().execute(request(establish));
     expect(otherHolder).toEqual({ id: JV, version: 0 });
 
-    const rival = request(establish, { jointVentureId: 'b9c1e0a4-1111-4111-8111-111111111111' });
+    const rival = request(establish, {}, 'b9c1e0a4-1111-4111-8111-111111111111');
     await expect(service().execute(rival)).rejects.toBeInstanceOf(NameTakenError);
   });
 });

@@ -8,16 +8,11 @@ import {
   type Producer,
   type SASLOptions,
 } from 'kafkajs';
-import type { LifecycleCloudEvent } from './integration-events';
-
-export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json; charset=utf-8';
-
-/** Where notifications go: the port the notifier publishes through. */
-export interface NotificationPublisher {
-  /** Sends the messages in order and resolves once the broker has acknowledged all of them. */
-  publish(events: readonly LifecycleCloudEvent[]): Promise<void>;
-  disconnect(): Promise<void>;
-}
+import type { LifecycleCloudEvent } from '../integration-events';
+import {
+  CLOUDEVENTS_CONTENT_TYPE,
+  type NotificationPublisher,
+} from '../notification-publisher.port';
 
 export type KafkaSettings = Readonly<{
   brokers: readonly string[];

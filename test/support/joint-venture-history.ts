@@ -8,7 +8,7 @@ import {
   type JointVentureEstablished,
   type JointVentureEvent,
   type JointVentureEventType,
-  type LedgerEventMetadata,
+  type JointVentureEventMetadata,
 } from '@app/domain';
 import { hashEvent, type EventToAppend, type RecordedEvent } from '@app/event-store';
 import { randomUUID } from 'node:crypto';
@@ -22,7 +22,7 @@ export type HistoryEvent = Readonly<{
   revision: number;
   type: JointVentureEventType;
   data: unknown;
-  metadata: LedgerEventMetadata;
+  metadata: JointVentureEventMetadata;
 }>;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -98,7 +98,7 @@ export class JointVentureHistory {
   }
 
   /**
-   * Every phase and fact, 16 events after the establishment (revisions 1–16): development,
+   * Every phase and in-phase action, 16 events after the establishment (revisions 1–16): development,
    * production (10 tanks, 4 chassis), a KZ partner in, BY out, a drone line, an IP result,
    * modernization (3), repair (2), disposal (4 tanks) and closure.
    */

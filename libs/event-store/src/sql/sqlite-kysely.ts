@@ -9,17 +9,17 @@ import {
   type QueryCompiler,
   type TransactionSettings,
 } from 'kysely';
-import type { ReadModelDb } from './read-model-db';
 
 /**
  * Kysely over an open better-sqlite3 connection (usually the one file shared with the event
- * store). Transactions start with BEGIN IMMEDIATE: a projection batch reads its checkpoint and
- * then writes, and a deferred transaction that another connection overtook in between fails
- * with SQLITE_BUSY at once instead of waiting for the lock. The connection stays open when the
- * Kysely instance is destroyed: whoever opened it closes it.
+ * store): read models, checkpoints and command-side tables all go through it. Transactions start
+ * with BEGIN IMMEDIATE: a consumer's batch reads its checkpoint and then writes, and a deferred
+ * transaction that another connection overtook in between fails with SQLITE_BUSY at once instead
+ * of waiting for the lock. The connection stays open when the Kysely instance is destroyed:
+ * whoever opened it closes it.
  */
-export function createSqliteReadModelDb(database: BetterSqlite3.Database): Kysely<ReadModelDb> {
-  return new Kysely<ReadModelDb>({
+export function createSqliteKysely<DB>(database: BetterSqlite3.Database): Kysely<DB> {
+  return new Kysely<DB>({
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }),
   });
 }
@@ -27,7 +27,7 @@ export function createSqliteReadModelDb(database: BetterSqlite3.Database): Kysel
 const STATEMENT_CACHE_SIZE = 500;
 
 /**
- * Kysely's SQLite driver prepares every query anew; projections run the same few statements
+ * Kysely's SQLite driver prepares every query anew; consumers run the same few statements
  * for every event, and preparing was a fifth of a catch-up's CPU time. Statements are kept by
  * their SQL text (least recently used dropped beyond the cap) and reused: Kysely runs one
  * query at a time on a connection and never streams here, so no statement is used twice at
@@ -110,6 +110,6 @@ class ImmediateTransactionDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    // Deliberately not closing the shared connection (see createSqliteReadModelDb).
+    // Deliberately not closing the shared connection (see createSqliteKysely).
   }
 }
