@@ -8,8 +8,8 @@
  * The purity of `libs/domain` lives here too (it was an ESLint rule): one place per rule.
  */
 
-/** Test support that product folders may hold: specs, `testing` and `contract` folders or files. */
-const TEST_SUPPORT = ['\\.spec\\.ts$', '(^|/)testing(/|\\.ts$)', '(^|/)contract(/|\\.ts$)'];
+/** Test support that product folders may hold: specs, contract suites, `testing` and `contract` folders. */
+const TEST_SUPPORT = ['\\.(spec|contract)\\.ts$', '(^|/)testing(/|\\.ts$)', '(^|/)contract/'];
 
 module.exports = {
   forbidden: [

@@ -68,6 +68,7 @@ const TREE: Readonly<Record<string, readonly string[]>> = {
   'libs/read-models/src/testing/history.ts': ['../../../../test/support/helper'],
   'libs/event-store/src/testing.ts': ['../../../test/support/helper'],
   'libs/event-store/src/contract/append.contract.ts': ['../../../../test/support/helper'],
+  'libs/event-store/src/store.contract.ts': ['../../../test/support/helper'],
   // allowed: libs, the app's own files, test support from a spec. refused: another app, test/.
   'apps/api/src/main.ts': ['@app/runtime', './wiring'],
   'apps/api/src/wiring.ts': ['../../../test/support/helper'],
