@@ -10,6 +10,7 @@ import {
   type JointVentureEventType,
   type JointVentureEventMetadata,
 } from '@app/domain';
+import { CHASSIS, DRONE, establishment, KZ_SEMEY, shares, TANK } from '@app/domain/testing';
 import { hashEvent, type EventToAppend, type RecordedEvent } from '@app/event-store';
 import { randomUUID } from 'node:crypto';
 
@@ -27,9 +28,7 @@ export type HistoryEvent = Readonly<{
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export const TANK = 'T-72B3';
-export const CHASSIS = 'MZKT-7930';
-export const DRONE = 'ORLAN-30';
+export { CHASSIS, DRONE, TANK };
 
 export class JointVentureHistory {
   readonly id: string;
@@ -72,29 +71,7 @@ export class JointVentureHistory {
   }
 
   established(overrides: Partial<EstablishedData> = {}, at?: string): this {
-    return this.record(
-      'JointVentureEstablished',
-      {
-        name: 'Heavy Armour JV',
-        decision: { reference: 'IMEC-21/4', date: '2021-05-20' },
-        purposes: ['development', 'production', 'modernization', 'repair', 'disposal'],
-        partners: [
-          {
-            enterpriseCode: 'RU-UVZ',
-            name: 'Uralvagonzavod',
-            memberState: 'RU',
-            shareBasisPoints: 6000,
-          },
-          { enterpriseCode: 'BY-MZKT', name: 'MZKT', memberState: 'BY', shareBasisPoints: 4000 },
-        ],
-        productLines: [
-          { productCode: TANK, name: 'Main battle tank', standard: 'GOST RV 15.203' },
-          { productCode: CHASSIS, name: 'Heavy wheeled chassis' },
-        ],
-        ...overrides,
-      },
-      at,
-    );
+    return this.record('JointVentureEstablished', establishment(overrides), at);
   }
 
   /**
@@ -113,7 +90,7 @@ export class JointVentureHistory {
       .record('BatchProduced', batch(TANK, 10, 'B-1'))
       .record('BatchProduced', batch(CHASSIS, 4, 'B-2'))
       .record('PartnerAdmitted', {
-        partner: { enterpriseCode: 'KZ-SEMEY', name: 'Semey Engineering', memberState: 'KZ' },
+        partner: { ...KZ_SEMEY },
         allocation: shares({ 'RU-UVZ': 5000, 'BY-MZKT': 3000, 'KZ-SEMEY': 2000 }),
       })
       .record('PartnerWithdrawn', {
@@ -163,11 +140,4 @@ export function recorded(events: readonly HistoryEvent[], firstPosition = 1n): R
 
 function batch(productCode: string, quantity: number, batchReference: string) {
   return { productCode, quantity, batchReference, producedOn: '2024-02-01' };
-}
-
-function shares(byEnterprise: Record<string, number>) {
-  return Object.entries(byEnterprise).map(([enterpriseCode, shareBasisPoints]) => ({
-    enterpriseCode,
-    shareBasisPoints,
-  }));
 }

@@ -3,6 +3,7 @@
  * append), skipping only HTTP: every seeded event is one a user could have caused.
  */
 import { IP_RESULT_KINDS, type Actor } from '@app/domain';
+import { CHASSIS, establishment } from '@app/domain/testing';
 import type { CommandBus } from '@nestjs/cqrs';
 import { execute, type Unaddressed } from '@test/support/commands';
 import { randomUUID } from 'node:crypto';
@@ -10,34 +11,10 @@ import { BENCH_MANAGER } from './bench-app';
 
 type DomainCommand = Unaddressed;
 
-export const PRODUCT = 'MZKT-7930';
+export const PRODUCT = CHASSIS;
 
 export function establishCommand(name: string): DomainCommand {
-  return {
-    type: 'EstablishJointVenture',
-    data: {
-      name,
-      decision: { reference: 'IMEC-21/4', date: '2024-06-14' },
-      purposes: ['development', 'production', 'modernization', 'repair', 'disposal'],
-      partners: [
-        {
-          enterpriseCode: 'RU-UVZ',
-          name: 'Uralvagonzavod',
-          memberState: 'RU',
-          shareBasisPoints: 5100,
-        },
-        {
-          enterpriseCode: 'BY-MZKT',
-          name: 'Minsk Wheel Tractor Plant',
-          memberState: 'BY',
-          shareBasisPoints: 4900,
-        },
-      ],
-      productLines: [
-        { productCode: PRODUCT, name: 'Heavy wheeled chassis', standard: 'CSTO-STD-0042' },
-      ],
-    },
-  };
+  return { type: 'EstablishJointVenture', data: establishment({ name }) };
 }
 
 /** The HTTP body of RecordBatch (the command's data). */
