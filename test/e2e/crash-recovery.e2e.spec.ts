@@ -147,7 +147,7 @@ describe('crash recovery: SIGKILL mid-load, restart on the same SQLite file', ()
     await eventually(
       async () => {
         const health = await request(api!.baseUrl, undefined, 'GET', '/health');
-        const projections = health.body.details.projections;
+        const projections = health.body.details.consumers;
         expect(health.status).toBe(200);
         for (const name of PROJECTIONS)
           expect({ name, checkpoint: projections[name]?.checkpoint }).toEqual({

@@ -134,7 +134,8 @@ describeWithKafka('Kafka notifications against a real broker', (kafka) => {
     app = await startTestApp(kafkaEnv(kafka(), topic));
     const managers = [await app.as(RU_MANAGER), await app.as(BY_MANAGER)];
     const auditor = await app.as(AUDITOR);
-    const notifierHealth = async () => (await auditor.get('/health')).body?.details?.notifications;
+    const notifierHealth = async () =>
+      (await auditor.get('/health')).body?.details?.consumers?.Notifier;
 
     const ventures = await Promise.all(
       Array.from({ length: 4 }, (_, v) =>

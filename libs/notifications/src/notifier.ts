@@ -1,5 +1,10 @@
 import { JOINT_VENTURE_STREAM_PREFIX } from '@app/domain';
-import { LogConsumer, type CheckpointStore, type EventReader } from '@app/event-store';
+import {
+  LogConsumer,
+  type CheckpointStore,
+  type EventReader,
+  type LogConsumerOptions,
+} from '@app/event-store';
 import {
   toCloudEvent,
   type CloudEventSettings,
@@ -32,6 +37,9 @@ export type NotifierOptions<Tx> = Readonly<{
   onError?: (error: unknown, attempt: number) => void;
   /** For tests: see `LogConsumerOptions.clock`. */
   clock?: () => number;
+  lease?: LogConsumerOptions<Tx>['lease'];
+  /** Where notifications that cannot be mapped or are refused by the broker are parked. */
+  deadLetters?: LogConsumerOptions<Tx>['deadLetters'];
 }>;
 
 /**
@@ -51,8 +59,11 @@ export function notifier<Tx>(options: NotifierOptions<Tx>): LogConsumer<Tx> {
     stalledAfterMs: options.stalledAfterMs,
     onError: options.onError,
     clock: options.clock,
+    deadLetters: options.deadLetters,
+    lease: options.lease,
     handler: {
       kind: 'at-least-once',
+      isTransient: (error) => publisher.isTransient(error),
       checkpointIntervalMs: options.checkpointIntervalMs ?? 500,
       handle: async (batch) => {
         const messages = batch

@@ -1,10 +1,10 @@
 import {
   createSqliteKysely,
   InMemoryEventStore,
-  migrateCheckpoints,
+  migrateConsumerTables,
   openSqlite,
   SqlCheckpointStore,
-  type CheckpointTables,
+  type ConsumerTables,
   type LogConsumer,
 } from '@app/event-store';
 import { JointVentureHistory } from '@test/support/joint-venture-history';
@@ -32,6 +32,10 @@ class RecordingPublisher implements NotificationPublisher {
     this.acknowledged.push(...events);
   }
 
+  isTransient(error: unknown): boolean {
+    return (error as Error).message === 'broker unreachable';
+  }
+
   async disconnect(): Promise<void> {}
 }
 
@@ -46,17 +50,17 @@ async function until(check: () => boolean): Promise<void> {
 
 describe('notifier', () => {
   let connection: Database.Database;
-  let db: Kysely<CheckpointTables>;
-  let checkpoints: SqlCheckpointStore<CheckpointTables>;
+  let db: Kysely<ConsumerTables>;
+  let checkpoints: SqlCheckpointStore<ConsumerTables>;
   let store: InMemoryEventStore;
   let publisher: RecordingPublisher;
-  let notifier: LogConsumer<Kysely<CheckpointTables>>;
+  let notifier: LogConsumer<Kysely<ConsumerTables>>;
   const readCheckpoint = () => checkpoints.load(NOTIFIER_NAME);
 
   /** A notifier on this test's store and checkpoints (stopping the one running, if any). */
   const renewNotifier = async (
-    options: Partial<NotifierOptions<Kysely<CheckpointTables>>> = {},
-  ): Promise<LogConsumer<Kysely<CheckpointTables>>> => {
+    options: Partial<NotifierOptions<Kysely<ConsumerTables>>> = {},
+  ): Promise<LogConsumer<Kysely<ConsumerTables>>> => {
     await notifier?.stop();
     notifier = createNotifier({
       checkpoints,
@@ -72,12 +76,12 @@ describe('notifier', () => {
 
   beforeEach(async () => {
     connection = openSqlite(':memory:');
-    db = createSqliteKysely<CheckpointTables>(connection);
-    await migrateCheckpoints(db.schema);
+    db = createSqliteKysely<ConsumerTables>(connection);
+    await migrateConsumerTables(db.schema);
     checkpoints = new SqlCheckpointStore(db);
     store = new InMemoryEventStore({ subscriptions: fast });
     publisher = new RecordingPublisher();
-    notifier = undefined as unknown as LogConsumer<Kysely<CheckpointTables>>;
+    notifier = undefined as unknown as LogConsumer<Kysely<ConsumerTables>>;
     await renewNotifier();
   });
   const cleanups: (() => void)[] = [];

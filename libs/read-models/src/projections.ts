@@ -1,10 +1,12 @@
 import { JOINT_VENTURE_STREAM_PREFIX } from '@app/domain';
 import {
   createTable,
+  isTransientSqlError,
   LogConsumer,
-  migrateCheckpoints,
+  migrateConsumerTables,
   type CheckpointStore,
   type EventReader,
+  type LogConsumerOptions,
 } from '@app/event-store';
 import type { Kysely } from 'kysely';
 import { jointVentureDetails } from './joint-venture-details/details.projection';
@@ -21,14 +23,15 @@ export const JOINT_VENTURE_PROJECTIONS: readonly Projection[] = [
 ];
 
 /**
- * Creates the checkpoint table and each projection's tables and indexes where missing; safe
+ * Creates the consumers' tables (checkpoints, leases, dead letters) and each projection's tables
+ * and indexes where missing; safe
  * to run at every start-up, from any number of processes.
  */
 export async function migrateReadModels(
   db: Kysely<ReadModelDb>,
   projections: readonly Projection[] = JOINT_VENTURE_PROJECTIONS,
 ): Promise<void> {
-  await migrateCheckpoints(db.schema);
+  await migrateConsumerTables(db.schema);
   for (const projection of projections) {
     for (const table of projection.tables) await createTable(db.schema, table);
     await projection.createIndexes(db.schema);
@@ -45,6 +48,9 @@ export type ProjectionConsumerOptions = Readonly<{
    */
   maxBatchSize?: number;
   onError?: (error: unknown, attempt: number) => void;
+  lease?: LogConsumerOptions<Kysely<ReadModelDb>>['lease'];
+  /** Where events the projection keeps refusing are parked (the database's dead letters). */
+  deadLetters?: LogConsumerOptions<Kysely<ReadModelDb>>['deadLetters'];
 }>;
 
 /** Keeps one projection up to date: its writes and its checkpoint commit together. */
@@ -59,8 +65,11 @@ export function projectionConsumer(
     streamPrefix: JOINT_VENTURE_STREAM_PREFIX,
     maxBatchSize: options.maxBatchSize,
     onError: options.onError,
+    lease: options.lease,
+    deadLetters: options.deadLetters,
     handler: {
       kind: 'transactional',
+      isTransient: isTransientSqlError,
       handle: (events, trx) => applyEvents(trx, [projection], events),
     },
   });

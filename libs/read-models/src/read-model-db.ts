@@ -3,9 +3,9 @@
  * read model declares beside its projection, and the consumers' checkpoints (so a projection's
  * writes and its checkpoint share a transaction). Nothing here is imported back by the tables.
  */
-import type { CheckpointTables } from '@app/event-store';
+import type { ConsumerTables } from '@app/event-store';
 import type { DetailsTables } from './joint-venture-details/details.tables';
 import type { SummaryTables } from './joint-venture-summaries/summaries.tables';
 import type { TimelineTables } from './joint-venture-timeline/timeline.tables';
 
-export type ReadModelDb = SummaryTables & DetailsTables & TimelineTables & CheckpointTables;
+export type ReadModelDb = SummaryTables & DetailsTables & TimelineTables & ConsumerTables;

@@ -139,10 +139,13 @@ describe('read models fed by SqliteEventStore', () => {
         name,
         checkpoint: String(live),
         running: true,
+        role: 'active',
         caughtUp: true,
         handled: closed.events.length + producing.events.length,
+        parked: 0,
         degraded: false,
         lastError: null,
+        lease: null,
       })),
     );
   });

@@ -1,4 +1,11 @@
-import type { ConsumerStatus, GlobalPosition, LogConsumer } from '@app/event-store';
+import {
+  processHolderId,
+  SqlDeadLetterStore,
+  SqlLeaseStore,
+  type ConsumerStatus,
+  type GlobalPosition,
+  type LogConsumer,
+} from '@app/event-store';
 import { KafkaPublisher, notifier, type KafkaSettings } from '@app/notifications';
 import { JOINT_VENTURE_PROJECTIONS, projectionConsumer } from '@app/read-models';
 import {
@@ -26,17 +33,28 @@ export class Consumers implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly publisher: KafkaPublisher | undefined;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(STORAGE) storage: Storage) {
-    const { events, checkpoints } = storage;
+    const { events, checkpoints, readModels } = storage;
     const onError = (name: string) => (error: unknown, attempt: number) =>
       this.logger.warn(`${name} failed a batch (attempt ${attempt}), retrying: ${String(error)}`);
+    // Every consumer runs in one process at a time, also on SQLite (the same code path): a
+    // lease per consumer in the database that holds its checkpoint, fencing each checkpoint write.
+    const lease = {
+      store: new SqlLeaseStore(readModels),
+      holder: processHolderId(),
+      ttlMs: config.LEASE_TTL_MS,
+    };
+    const deadLetters = {
+      store: new SqlDeadLetterStore(readModels),
+      afterAttempts: config.DEAD_LETTER_AFTER_ATTEMPTS,
+    };
+    const shared = { events, checkpoints, lease, deadLetters };
     this.projections = JOINT_VENTURE_PROJECTIONS.map((projection) =>
-      projectionConsumer(projection, { events, checkpoints, onError: onError(projection.name) }),
+      projectionConsumer(projection, { ...shared, onError: onError(projection.name) }),
     );
     if (config.KAFKA_BROKERS) {
       this.publisher = new KafkaPublisher(kafkaSettingsOf(config, this.logger));
       this.notifier = notifier({
-        events,
-        checkpoints,
+        ...shared,
         publisher: this.publisher,
         maxBatchSize: config.NOTIFICATIONS_BATCH_SIZE,
         checkpointIntervalMs: config.NOTIFICATIONS_CHECKPOINT_INTERVAL_MS,

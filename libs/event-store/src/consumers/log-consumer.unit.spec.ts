@@ -9,11 +9,8 @@ import type {
 import { openSqlite } from '../sqlite/open-sqlite';
 import { createSqliteKysely } from '../sql/sqlite-kysely';
 import { LogConsumer } from './log-consumer';
-import {
-  migrateCheckpoints,
-  SqlCheckpointStore,
-  type CheckpointTables,
-} from './sql-checkpoint-store';
+import { migrateConsumerTables, type ConsumerTables } from './consumer-tables';
+import { SqlCheckpointStore } from './sql-checkpoint-store';
 
 /** Stands in for the store's subscription, so a test decides what is delivered and when. */
 class ScriptedLog implements Pick<EventReader, 'subscribeToAll'> {
@@ -41,7 +38,7 @@ class ScriptedLog implements Pick<EventReader, 'subscribeToAll'> {
 }
 
 /** A read model of one table: the ids of the events applied, written in the batch's transaction. */
-type Db = CheckpointTables & { applied: { event_id: string } };
+type Db = ConsumerTables & { applied: { event_id: string } };
 
 const event = (n: number): RecordedEvent => ({
   id: `e-${n}`,
@@ -71,7 +68,7 @@ describe('LogConsumer, transactional (a read model)', () => {
   beforeEach(async () => {
     connection = openSqlite(':memory:');
     db = createSqliteKysely<Db>(connection);
-    await migrateCheckpoints(db.schema);
+    await migrateConsumerTables(db.schema);
     await db.schema.createTable('applied').addColumn('event_id', 'text').execute();
     checkpoints = new SqlCheckpointStore(db);
     log = new ScriptedLog();
@@ -108,10 +105,13 @@ describe('LogConsumer, transactional (a read model)', () => {
       name: 'Applied',
       checkpoint: '41',
       running: true,
+      role: 'active',
       caughtUp: true,
       handled: 0,
+      parked: 0,
       degraded: false,
       lastError: null,
+      lease: null,
     });
   });
 

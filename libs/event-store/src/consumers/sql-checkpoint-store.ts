@@ -1,7 +1,9 @@
-import type { Kysely, SchemaModule } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { GlobalPosition } from '../event-store.port';
-import { createTable, defineTable, type TablesOf } from '../sql/table';
-import type { CheckpointStore } from './checkpoint-store.port';
+import { defineTable, type TablesOf } from '../sql/table';
+import type { CheckpointStore, Fence } from './checkpoint-store.port';
+import { FencedOffError } from './consumer-errors';
+import type { LeaseTables } from './sql-lease-store';
 
 export const CHECKPOINTS_TABLE = defineTable(
   'consumer_checkpoints',
@@ -14,11 +16,6 @@ export const CHECKPOINTS_TABLE = defineTable(
 );
 
 export type CheckpointTables = TablesOf<typeof CHECKPOINTS_TABLE>;
-
-/** The table the store needs; safe to run at every start-up. */
-export async function migrateCheckpoints(schema: SchemaModule): Promise<void> {
-  await createTable(schema, CHECKPOINTS_TABLE);
-}
 
 /**
  * Checkpoints in an SQL table of any database Kysely reaches (SQLite, PostgreSQL), typically
@@ -39,7 +36,16 @@ export class SqlCheckpointStore<DB extends CheckpointTables> implements Checkpoi
     return row === undefined ? undefined : BigInt(row.position);
   }
 
-  async store(consumer: string, position: GlobalPosition, tx?: Kysely<DB>): Promise<void> {
+  async store(
+    consumer: string,
+    position: GlobalPosition,
+    tx?: Kysely<DB>,
+    fence?: Fence,
+  ): Promise<void> {
+    if (fence !== undefined && tx === undefined) {
+      return this.transaction((own) => this.store(consumer, position, own, fence));
+    }
+    if (fence !== undefined) await this.checkFence(consumer, fence, tx!);
     const value = position.toString();
     await this.checkpoints(tx)
       .insertInto('consumer_checkpoints')
@@ -53,6 +59,22 @@ export class SqlCheckpointStore<DB extends CheckpointTables> implements Checkpoi
       .deleteFrom('consumer_checkpoints')
       .where('consumer', '=', consumer)
       .execute();
+  }
+
+  /**
+   * An update of the lease row that changes nothing, on the epoch: on PostgreSQL it also locks the
+   * row, so a takeover waits for this transaction, or has already moved the epoch and this finds
+   * no row; SQLite serialises writers anyway.
+   */
+  private async checkFence(consumer: string, fence: Fence, tx: Kysely<DB>): Promise<void> {
+    const leases = tx as unknown as Kysely<LeaseTables>;
+    const held = await leases
+      .updateTable('consumer_leases')
+      .set((eb) => ({ epoch: eb.ref('epoch') }))
+      .where('consumer', '=', consumer)
+      .where('epoch', '=', fence.epoch)
+      .executeTakeFirst();
+    if (held.numUpdatedRows !== 1n) throw new FencedOffError(consumer, fence.epoch);
   }
 
   transaction<T>(work: (tx: Kysely<DB>) => Promise<T>): Promise<T> {

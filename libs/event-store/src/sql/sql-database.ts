@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 /**
  * The SQL database that keeps state beside the log (read models, checkpoints, command-side
@@ -14,6 +14,11 @@ export class SqlDatabase {
    */
   tables<DB>(): Kysely<DB> {
     return this.db as unknown as Kysely<DB>;
+  }
+
+  /** Cheap reachability probe for health checks. */
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
   }
 
   /** Ends the driver; the connection itself stays with whoever opened it. */

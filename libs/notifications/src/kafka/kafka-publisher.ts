@@ -90,6 +90,10 @@ export class KafkaPublisher implements NotificationPublisher {
     this.acknowledged.clear();
   }
 
+  isTransient(error: unknown): boolean {
+    return isTransientKafkaError(error);
+  }
+
   async disconnect(): Promise<void> {
     this.ready = undefined;
     await this.producer.disconnect();
@@ -187,4 +191,24 @@ export function kafkaConfig(settings: KafkaSettings): KafkaConfig {
       settings.log?.(level, `${entry.namespace}: ${entry.log.message}`);
     },
   };
+}
+
+/**
+ * A broker that is away, busy or still electing a leader (kafkajs marks those retriable, and
+ * gives up with a retriable cause), or a topic not there yet: transient. A protocol error the
+ * broker will repeat for this very message (MESSAGE_TOO_LARGE, INVALID_RECORD...) is not, nor is
+ * anything that is not Kafka's (a mapping error).
+ */
+export function isTransientKafkaError(error: unknown): boolean {
+  let kafka = false;
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 10; depth++) {
+    if (e instanceof MissingTopicError) return true;
+    if (e.name === 'KafkaJSProtocolError' && (e as { retriable?: boolean }).retriable === false)
+      return false;
+    if (e.name.startsWith('KafkaJS')) kafka = true;
+    e =
+      (e as { cause?: unknown; originalError?: unknown }).cause ??
+      (e as { originalError?: unknown }).originalError;
+  }
+  return kafka;
 }
