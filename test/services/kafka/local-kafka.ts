@@ -9,7 +9,7 @@
  *
  * See test/services/README.md.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -23,13 +23,7 @@ import {
   runCommand,
   sleep,
 } from './kafka-classpath';
-import {
-  freePorts,
-  installExitHook,
-  live,
-  startWatchdog,
-  type LiveBroker,
-} from './broker-processes';
+import { cleanUpAtExit, freePorts, recordServerPid, startWatchdog } from '../harness-processes';
 import { waitForKafkaAdmin } from './kafka-readiness';
 
 export {
@@ -172,7 +166,7 @@ class OutputTail {
 }
 
 interface Running {
-  live: LiveBroker;
+  child: ChildProcess;
   exit: Promise<void>;
   exitInfo?: string;
   started: boolean;
@@ -188,7 +182,6 @@ export async function startLocalKafka(options: StartLocalKafkaOptions = {}): Pro
     throw new Error('Cannot start a local Kafka broker: java (17+) not found in JAVA_HOME or PATH');
   checkJavaVersion(java);
   const classpath = await ensureKafkaClasspath();
-  installExitHook();
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-test-'));
   const propsFile = path.join(dir, 'server.properties');
@@ -200,7 +193,13 @@ export async function startLocalKafka(options: StartLocalKafkaOptions = {}): Pro
   let stopped = false;
   const history = new OutputTail(); // output across restarts, for messages
 
-  const cleanupDir = () => fs.rmSync(dir, { recursive: true, force: true });
+  let current: ChildProcess | undefined; // the JVM last launched, even while it starts
+  const forgetAtExit = cleanUpAtExit(dir, () => current?.kill('SIGKILL'));
+  startWatchdog('kafka', dir, { signal: 'KILL', graceSeconds: 0 });
+  const cleanupDir = () => {
+    forgetAtExit();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
 
   // 1. format the fresh log dir (static quorum: no --standalone)
   const tFormat = Date.now();
@@ -235,10 +234,10 @@ export async function startLocalKafka(options: StartLocalKafkaOptions = {}): Pro
       cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const entry: LiveBroker = { child, dir };
-    live.add(entry);
+    current = child;
+    if (child.pid) recordServerPid(dir, child.pid);
     const output = new OutputTail();
-    const state: Running = { live: entry, exit: Promise.resolve(), started: false, output };
+    const state: Running = { child, exit: Promise.resolve(), started: false, output };
     const onLine = (line: string) => {
       output.push(line);
       history.push(line);
@@ -250,16 +249,13 @@ export async function startLocalKafka(options: StartLocalKafkaOptions = {}): Pro
     state.exit = new Promise<void>((resolve) => {
       child.on('error', (err) => {
         state.exitInfo ??= `could not be spawned: ${err.message}`;
-        live.delete(entry);
         resolve();
       });
       child.on('exit', (code, signal) => {
         state.exitInfo ??= `exited with ${signal ?? `code ${code}`}`;
-        live.delete(entry);
         resolve();
       });
     });
-    if (child.pid) startWatchdog(child.pid, dir);
     return state;
   };
 
@@ -285,7 +281,7 @@ export async function startLocalKafka(options: StartLocalKafkaOptions = {}): Pro
       await waitForKafkaAdmin([`127.0.0.1:${brokerPort}`], deadline, dead);
       return state;
     } catch (err) {
-      state.live.child.kill('SIGKILL');
+      state.child.kill('SIGKILL');
       await state.exit;
       throw err;
     }
@@ -300,8 +296,8 @@ export async function startLocalKafka(options: StartLocalKafkaOptions = {}): Pro
       if (state) await state.exit;
       return;
     }
-    state.live.child.kill('SIGTERM');
-    const escalate = setTimeout(() => state.live.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    state.child.kill('SIGTERM');
+    const escalate = setTimeout(() => state.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
     await state.exit;
     clearTimeout(escalate);
   };
@@ -338,7 +334,7 @@ export async function startLocalKafka(options: StartLocalKafkaOptions = {}): Pro
     },
     output: () => history.text(),
     kill: () => {
-      running?.live.child.kill('SIGKILL');
+      running?.child.kill('SIGKILL');
     },
     stop: async () => {
       if (stopped) return;
