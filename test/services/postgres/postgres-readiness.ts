@@ -1,0 +1,45 @@
+/** Readiness of a PostgreSQL server, however it was started (local binaries, testcontainers, external). */
+import { Client } from 'pg';
+import { sleep } from '../harness-processes';
+
+/**
+ * Connects and runs `select 1` until it answers, `deadline` passes, or `dead()` returns a reason
+ * to give up (the server process exited). "The database system is starting up" counts as not yet.
+ */
+export async function waitForPostgres(
+  url: string,
+  deadline: number,
+  dead: () => string | undefined = () => undefined,
+): Promise<void> {
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    const why = dead();
+    if (why) throw new Error(why);
+    const client = new Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+    client.on('error', () => undefined); // a server going away while we wait is not news
+    try {
+      await client.connect();
+      await client.query('select 1');
+      return;
+    } catch (error) {
+      lastError = error;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+    await sleep(100);
+  }
+  const why = dead();
+  if (why) throw new Error(why);
+  throw new Error(`PostgreSQL at ${redact(url)} did not answer in time: ${String(lastError)}`);
+}
+
+/** The URL without its password, for messages. */
+export function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '<unparseable URL>';
+  }
+}
