@@ -17,3 +17,4 @@ export {
   redactConnectionString,
 } from './kurrentdb/kurrentdb.connection-string';
 export type { KurrentDbSubscriptionSettings } from './kurrentdb/kurrentdb.subscription';
+export * from './sql';

@@ -1,5 +1,6 @@
 /** Readiness of a PostgreSQL server, however it was started (local binaries, testcontainers, external). */
 import { Client } from 'pg';
+import { redactPostgresUrl } from '../../../libs/event-store/src/sql/postgres';
 import { sleep } from '../harness-processes';
 
 /**
@@ -30,16 +31,7 @@ export async function waitForPostgres(
   }
   const why = dead();
   if (why) throw new Error(why);
-  throw new Error(`PostgreSQL at ${redact(url)} did not answer in time: ${String(lastError)}`);
-}
-
-/** The URL without its password, for messages. */
-export function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '<unparseable URL>';
-  }
+  throw new Error(
+    `PostgreSQL at ${redactPostgresUrl(url)} did not answer in time: ${String(lastError)}`,
+  );
 }

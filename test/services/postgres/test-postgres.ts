@@ -11,7 +11,8 @@ import { Client } from 'pg';
 import { dockerHint, dockerReachable } from '../docker-engine';
 import { POSTGRES_IMAGE, startContainerPostgres } from './container-postgres';
 import { localPostgres, startLocalPostgres } from './local-postgres';
-import { redact, waitForPostgres } from './postgres-readiness';
+import { redactPostgresUrl as redact } from '../../../libs/event-store/src/sql/postgres';
+import { waitForPostgres } from './postgres-readiness';
 
 export type PostgresKind = 'external' | 'testcontainers' | 'local';
 
