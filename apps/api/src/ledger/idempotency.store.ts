@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { v5 as uuidv5 } from 'uuid';
+import { isUniqueViolation } from '@app/event-store';
 import { IdempotencyKeyConflictError } from '../problem/application-errors';
-import { isUniqueViolation, type CommandSideDb } from './command-side.db';
+import type { CommandSideDb } from './command-side.db';
 
 /** Namespace for event ids derived from an Idempotency-Key (any fixed UUID works; this one is ours). */
 const EVENT_ID_NAMESPACE = '3c9a1f52-7d0e-4f6b-9a57-2b1f0c8e6d41';

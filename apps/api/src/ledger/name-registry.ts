@@ -1,4 +1,5 @@
-import { isUniqueViolation, type CommandSideDb } from './command-side.db';
+import { isUniqueViolation } from '@app/event-store';
+import type { CommandSideDb } from './command-side.db';
 
 /** Names compare case-insensitively, after Unicode normalisation and with runs of spaces folded. */
 export function nameKeyOf(name: string): string {
