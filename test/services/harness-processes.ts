@@ -6,10 +6,11 @@
  *   (SIGKILL, jest killing a worker). It follows the pid the harness writes into the server's
  *   dir on every launch, so it covers restarts, and exits by itself once the dir is removed.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, type SpawnOptions, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import * as readline from 'node:readline';
 
 const PID_FILE = 'harness.pid';
 
@@ -48,7 +49,7 @@ export function cleanUpAtExit(dir: string, stop: () => void): () => void {
 }
 
 /** Records the pid of the server process now running from `dir`, for its watchdog. */
-export function recordServerPid(dir: string, pid: number): void {
+function recordServerPid(dir: string, pid: number): void {
   fs.writeFileSync(path.join(dir, PID_FILE), `${pid}\n`);
 }
 
@@ -88,6 +89,95 @@ export function startWatchdog(name: string, dir: string, options: WatchdogOption
   );
   watchdog.on('error', () => undefined);
   watchdog.unref();
+}
+
+/**
+ * A server process launched from its dir: its pid recorded for the watchdog, each line of its
+ * output (stdout and stderr) handed to `onLine`, its end observed.
+ */
+export class ServerProcess {
+  readonly child: ChildProcess;
+  /** Resolves once the process has exited, or could not be spawned. */
+  readonly exited: Promise<void>;
+  #exitInfo: string | undefined;
+
+  constructor(
+    dir: string,
+    command: string,
+    args: string[],
+    options: SpawnOptions,
+    onLine: (line: string) => void,
+  ) {
+    const child = spawn(command, args, { ...options, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    if (child.pid) recordServerPid(dir, child.pid);
+    readline.createInterface({ input: child.stdout! }).on('line', onLine);
+    readline.createInterface({ input: child.stderr! }).on('line', onLine);
+    this.exited = new Promise<void>((resolve) => {
+      child.on('error', (error) => {
+        this.#exitInfo ??= `could not be spawned: ${error.message}`;
+        resolve();
+      });
+      child.on('exit', (code, signal) => {
+        this.#exitInfo ??= `exited with ${signal ?? `code ${code}`}`;
+        resolve();
+      });
+    });
+  }
+
+  /** How it ended (`exited with code 1`, `could not be spawned: ...`); undefined while it runs. */
+  get exitInfo(): string | undefined {
+    return this.#exitInfo;
+  }
+
+  /** Neither exited nor sent a SIGKILL that has yet to land. */
+  get alive(): boolean {
+    return this.#exitInfo === undefined && !this.child.killed;
+  }
+
+  /** A crash: SIGKILL. */
+  kill(): void {
+    this.child.kill('SIGKILL');
+  }
+
+  /** Sends `signal` (the server's graceful stop), SIGKILL after `timeoutMs`; resolves once it exited. */
+  async stop(signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
+    if (this.#exitInfo === undefined) {
+      this.child.kill(signal);
+      const escalate = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+      await this.exited;
+      clearTimeout(escalate);
+    }
+    await this.exited;
+  }
+}
+
+/**
+ * Calls `probe` until it resolves, `deadline` passes, or `dead()` gives a reason to stop (the
+ * server exited); the error then names `what` and the probe's last failure.
+ */
+export async function pollUntilReady(
+  what: string,
+  probe: () => Promise<void>,
+  deadline: number,
+  dead: () => string | undefined,
+  intervalMs: number,
+): Promise<void> {
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    const why = dead();
+    if (why) throw new Error(why);
+    try {
+      await probe();
+      return;
+    } catch (error) {
+      lastError = error;
+    }
+    await sleep(intervalMs);
+  }
+  const why = dead();
+  if (why) throw new Error(why);
+  throw new Error(`${what} did not answer in time: ${String(lastError)}`);
 }
 
 /** Blocks until `pid` is gone or `timeoutMs` passed (for the 'exit' hook, which cannot await). */

@@ -12,15 +12,14 @@
  *   server (SIGQUIT, PostgreSQL's immediate shutdown, which also frees its shared memory) and
  *   remove the dir if the tests do not.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as readline from 'node:readline';
 import {
   cleanUpAtExit,
   freePorts,
-  recordServerPid,
+  ServerProcess,
   sleep,
   startWatchdog,
   waitForExitSync,
@@ -129,12 +128,6 @@ export interface LocalPostgres {
   output(): string;
 }
 
-interface Running {
-  child: ChildProcess;
-  exit: Promise<void>;
-  exitInfo?: string;
-}
-
 /** initdb on a fresh temp dir, then the server on a free port; see the file comment. */
 export async function startLocalPostgres(startTimeoutMs: number): Promise<LocalPostgres> {
   const binaries = localPostgres();
@@ -177,57 +170,44 @@ export async function startLocalPostgres(startTimeoutMs: number): Promise<LocalP
 
   let [port] = await freePorts(1);
   const lines: string[] = [];
-  let running: Running | undefined;
+  let running: ServerProcess | undefined;
   let disposed = false;
 
-  const launch = (): Running => {
+  const launch = (): ServerProcess => {
     const settings = { ...TEST_SERVER_SETTINGS, listen_addresses: '127.0.0.1' };
     const args = ['-D', dataDir, '-p', String(port), '-k', dir];
     for (const [key, value] of Object.entries(settings)) args.push('-c', `${key}=${value}`);
-    const child = spawn(bin('postgres'), args, {
-      ...spawnAs,
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: serverEnv(),
-    });
-    current = child;
-    if (child.pid) recordServerPid(dir, child.pid);
     const onLine = (line: string) => {
       lines.push(line);
       if (lines.length > OUTPUT_LINES_KEPT) lines.splice(0, lines.length - OUTPUT_LINES_KEPT);
       if (VERBOSE) process.stderr.write(`[postgres] ${line}\n`);
     };
-    readline.createInterface({ input: child.stdout! }).on('line', onLine);
-    readline.createInterface({ input: child.stderr! }).on('line', onLine);
-    const state: Running = { child, exit: Promise.resolve() };
-    state.exit = new Promise<void>((resolve) => {
-      child.on('error', (err) => {
-        state.exitInfo ??= `could not be spawned: ${err.message}`;
-        resolve();
-      });
-      child.on('exit', (code, signal) => {
-        state.exitInfo ??= `exited with ${signal ?? `code ${code}`}`;
-        resolve();
-      });
-    });
-    return state;
+    const server = new ServerProcess(
+      dir,
+      bin('postgres'),
+      args,
+      { ...spawnAs, env: serverEnv() },
+      onLine,
+    );
+    current = server.child;
+    return server;
   };
 
   const adminUrl = () => `postgres://postgres@127.0.0.1:${port}/postgres`;
 
   /** Launches and waits until a query answers; kills the server and throws otherwise. */
-  const launchAndWait = async (): Promise<Running> => {
-    const state = launch();
+  const launchAndWait = async (): Promise<ServerProcess> => {
+    const server = launch();
     const dead = () =>
-      state.exitInfo
-        ? `PostgreSQL ${state.exitInfo} before it was ready. Its log:\n${lines.join('\n')}`
+      server.exitInfo
+        ? `PostgreSQL ${server.exitInfo} before it was ready. Its log:\n${lines.join('\n')}`
         : undefined;
     try {
       await waitForPostgres(adminUrl(), Date.now() + startTimeoutMs, dead);
-      return state;
+      return server;
     } catch (error) {
-      state.child.kill('SIGKILL');
-      await state.exit;
+      server.kill();
+      await server.exited;
       throw error;
     }
   };
@@ -249,17 +229,11 @@ export async function startLocalPostgres(startTimeoutMs: number): Promise<LocalP
     }
   };
 
+  /** Fast shutdown (SIGINT); SIGKILL if it takes longer than STOP_TIMEOUT_MS. */
   const stopServer = async (): Promise<void> => {
-    const state = running;
+    const server = running;
     running = undefined;
-    if (!state) return;
-    if (!state.exitInfo) {
-      state.child.kill('SIGINT');
-      const escalate = setTimeout(() => state.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      await state.exit;
-      clearTimeout(escalate);
-    }
-    await state.exit;
+    await server?.stop('SIGINT', STOP_TIMEOUT_MS);
   };
 
   try {
@@ -275,19 +249,17 @@ export async function startLocalPostgres(startTimeoutMs: number): Promise<LocalP
     version,
     adminUrl: adminUrl(),
     initdbMs,
-    pid: () => (alive(running) ? running.child.pid : undefined),
-    isRunning: () => alive(running),
+    pid: () => (running?.alive ? running.child.pid : undefined),
+    isRunning: () => running?.alive === true,
     output: () => lines.join('\n'),
     stop: stopServer,
     start: async () => {
       if (disposed) throw new Error('start() after dispose(): this server is gone');
-      if (alive(running)) return;
+      if (running?.alive) return;
       await stopServer(); // collects a killed server's exit
       await startServer(false);
     },
-    kill: () => {
-      running?.child.kill('SIGKILL');
-    },
+    kill: () => running?.kill(),
     dispose: async () => {
       if (disposed) return;
       disposed = true;
@@ -295,11 +267,6 @@ export async function startLocalPostgres(startTimeoutMs: number): Promise<LocalP
       removeDir();
     },
   };
-}
-
-/** Launched, not exited, not sent a SIGKILL that has yet to land. */
-function alive(state: Running | undefined): state is Running {
-  return state !== undefined && state.exitInfo === undefined && !state.child.killed;
 }
 
 /** The server's environment: no PG* variables of the user's own that could redirect it. */

@@ -1,7 +1,7 @@
 /** Readiness of a PostgreSQL server, however it was started (local binaries, testcontainers, external). */
 import { Client } from 'pg';
 import { redactPostgresUrl } from '../../../libs/event-store/src/sql/postgres';
-import { sleep } from '../harness-processes';
+import { pollUntilReady } from '../harness-processes';
 
 /**
  * Connects and runs `select 1` until it answers, `deadline` passes, or `dead()` returns a reason
@@ -12,26 +12,15 @@ export async function waitForPostgres(
   deadline: number,
   dead: () => string | undefined = () => undefined,
 ): Promise<void> {
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    const why = dead();
-    if (why) throw new Error(why);
+  const probe = async () => {
     const client = new Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
     client.on('error', () => undefined); // a server going away while we wait is not news
     try {
       await client.connect();
       await client.query('select 1');
-      return;
-    } catch (error) {
-      lastError = error;
     } finally {
       await client.end().catch(() => undefined);
     }
-    await sleep(100);
-  }
-  const why = dead();
-  if (why) throw new Error(why);
-  throw new Error(
-    `PostgreSQL at ${redactPostgresUrl(url)} did not answer in time: ${String(lastError)}`,
-  );
+  };
+  await pollUntilReady(`PostgreSQL at ${redactPostgresUrl(url)}`, probe, deadline, dead, 100);
 }
