@@ -20,10 +20,6 @@ export type { KurrentDbSubscriptionSettings } from './kurrentdb/kurrentdb.subscr
 export * from './consumers/checkpoint-store.port';
 export * from './consumers/sql-checkpoint-store';
 export * from './consumers/log-consumer';
-export * from './sql/sqlite-kysely';
-export * from './sql/table';
-export * from './sql/sql-errors';
-export * from './sql/sql-database';
 export * from './consumers/consumer-handler';
 export * from './consumers/consumer-errors';
 export * from './consumers/consumer-lease';
@@ -33,3 +29,4 @@ export * from './consumers/sql-lease-store';
 export * from './consumers/dead-letter-store.port';
 export * from './consumers/sql-dead-letter-store';
 export * from './consumers/parking';
+export * from './sql';
