@@ -31,8 +31,9 @@ export type LoadResult = Readonly<{
   commandsOk: number;
   p50Ms: number;
   p99Ms: number;
-  /** Non-2xx answers by status, and socket errors and timeouts. */
+  /** Non-2xx answers by status. */
   statuses: Record<string, number>;
+  /** Socket errors, timeouts included. */
   errors: number;
   timeouts: number;
 }>;
