@@ -5,7 +5,8 @@
  * (a service that does not start, a driver that crashes) exits 1. BENCH_QUICK=1 shortens every
  * load to check the script; BENCH_HTTP_SECONDS sets the measured seconds per load (default 10).
  * BENCH_HTTP_PROFILE=<dir> runs the embedded API at FULL with `--cpu-prof` into that folder.
- * BENCH_HTTP_ONLY=floor:FULL,embedded:FULL runs only those deployments (all by default).
+ * BENCH_HTTP_ONLY=floor:FULL,embedded:FULL runs only those deployments, BENCH_HTTP_LOADS=own-jv,mixed
+ * only those loads (all by default).
  */
 import 'reflect-metadata';
 import type { SqliteSynchronous } from '@app/event-store';
@@ -112,6 +113,7 @@ function table(results: readonly Result[]): string {
     'p99',
     'errors',
     'lag at end',
+    'CPU/req',
     'vs floor',
     'target',
     'met?',
@@ -138,6 +140,7 @@ function table(results: readonly Result[]): string {
       ms(r.p99Ms),
       errors.length === 0 ? '0' : errors.join(' '),
       r.lagEvents === null ? '-' : `${int(r.lagEvents)} ev, ${ms(r.catchUpMs ?? 0)} to catch up`,
+      ms(r.serviceCpuMs / r.requests),
       floor && r.deployment !== 'floor'
         ? `${Math.round((100 * perSecond) / (floor.commandsOk / floor.seconds))}%`
         : '-',
@@ -180,7 +183,9 @@ async function main(): Promise<number> {
           nodeArgs,
         );
         try {
+          const loads = process.env.BENCH_HTTP_LOADS?.split(',');
           for (const options of deployment === 'floor' ? LOADS.slice(0, 1) : LOADS) {
+            if (loads && !loads.includes(options.kind)) continue;
             run.progress(`  ${options.kind}`);
             results.push({ ...(await measureLoad(service, options)), deployment, synchronous });
           }

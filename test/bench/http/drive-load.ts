@@ -1,8 +1,8 @@
 /**
  * The load generator of `npm run bench:http`, run as a process of its own so that it does not
  * share an event loop (or a core's worth of scheduling) with the server it measures. It reads a
- * `LoadPlan` as JSON from its first argument, drives autocannon (a short warm-up, then the
- * measured run) and prints one `LoadResult` as JSON on stdout.
+ * `LoadPlan` as JSON from its first argument, drives autocannon for that long and prints one
+ * `LoadResult` as JSON on stdout.
  */
 import autocannon from 'autocannon';
 
@@ -12,7 +12,6 @@ export type LoadPlan = Readonly<{
   baseUrl: string;
   kind: LoadKind;
   connections: number;
-  warmupSeconds: number;
   seconds: number;
   /** JVs in production; connection n records batches on `jointVentures[n % length]`. */
   jointVentures: readonly string[];
@@ -43,12 +42,11 @@ type Context = { jointVenture?: string; queries?: number };
 /** Of every five requests a connection sends in the mixed load, the fifth is a query. */
 const MIXED_CYCLE = 5;
 
-async function drive(plan: LoadPlan, seconds: number, result?: { counts: Counts }) {
+async function drive(plan: LoadPlan, counts: Counts) {
   let nextConnection = 0;
   let batch = 0;
   const jvOf = (context: Context) =>
     (context.jointVenture ??= plan.jointVentures[nextConnection++ % plan.jointVentures.length]);
-  const counts = result?.counts;
 
   const command: autocannon.Request = {
     method: 'POST',
@@ -69,7 +67,7 @@ async function drive(plan: LoadPlan, seconds: number, result?: { counts: Counts 
         }),
       };
     },
-    onResponse: (status) => counts?.answer('command', status),
+    onResponse: (status) => counts.answer('command', status),
   };
   const query: autocannon.Request = {
     method: 'GET',
@@ -84,7 +82,7 @@ async function drive(plan: LoadPlan, seconds: number, result?: { counts: Counts 
             : [`/joint-ventures/${id}/history?after=-1&limit=20`, plan.auditorToken];
       return { ...request, method: 'GET', path, headers: { authorization: `Bearer ${token}` } };
     },
-    onResponse: (status) => counts?.answer('query', status),
+    onResponse: (status) => counts.answer('query', status),
   };
   const requests =
     plan.kind === 'mixed'
@@ -94,7 +92,7 @@ async function drive(plan: LoadPlan, seconds: number, result?: { counts: Counts 
   return autocannon({
     url: plan.baseUrl,
     connections: plan.connections,
-    duration: seconds,
+    duration: plan.seconds,
     timeout: 10,
     requests,
   });
@@ -117,9 +115,8 @@ class Counts {
 
 async function main(): Promise<void> {
   const plan = JSON.parse(process.argv[2]) as LoadPlan;
-  if (plan.warmupSeconds > 0) await drive(plan, plan.warmupSeconds);
   const counts = new Counts();
-  const run = await drive(plan, plan.seconds, { counts });
+  const run = await drive(plan, counts);
   const result: LoadResult = {
     seconds: run.duration,
     requests: run.requests.total,

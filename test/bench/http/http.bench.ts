@@ -8,7 +8,8 @@ import { JOINT_VENTURE_STREAM_PREFIX } from '@app/domain';
 import type { SqliteSynchronous } from '@app/event-store';
 import { JOINT_VENTURE_PROJECTIONS } from '@app/read-models';
 import Database from 'better-sqlite3';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -37,6 +38,8 @@ export type Service = Readonly<{
   dataDir: string;
   managerToken: string;
   auditorToken: string;
+  /** CPU time the service's processes (all their threads) have used so far, in ms. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }>;
 
@@ -99,6 +102,7 @@ export async function startService(
       dataDir,
       managerToken: await tokens.issue(BENCH_MANAGER),
       auditorToken: await tokens.issue(AUDITOR),
+      cpuMs: () => processes.reduce((sum, child) => sum + cpuMsOf(child.pid), 0),
       stop,
     };
   } catch (error) {
@@ -145,6 +149,8 @@ export type Measured = LoadResult &
     lagEvents: number | null;
     /** How long the projections then took to reach the head of the log (ms). */
     catchUpMs: number | null;
+    /** CPU time of the service's processes during the measured run (ms). */
+    serviceCpuMs: number;
   }>;
 
 /** Runs one load against a running service, then reads how far behind the projections were. */
@@ -156,20 +162,36 @@ export async function measureLoad(service: Service, options: LoadOptions): Promi
     baseUrl: service.baseUrl,
     kind: options.kind,
     connections: options.connections,
-    warmupSeconds: options.warmupSeconds,
     seconds: options.seconds,
     jointVentures,
     managerToken: service.managerToken,
     auditorToken: service.auditorToken,
     runTag,
   };
+  if (options.warmupSeconds > 0) await runDriver({ ...plan, seconds: options.warmupSeconds });
+  const cpuBefore = service.cpuMs();
   const result = await runDriver(plan);
+  const serviceCpuMs = service.cpuMs() - cpuBefore;
   if (service.deployment === 'floor')
-    return { ...result, options, lagEvents: null, catchUpMs: null };
+    return { ...result, options, lagEvents: null, catchUpMs: null, serviceCpuMs };
   const lagEvents = projectionLag(service);
   const start = performance.now();
   await projectionsCaughtUp(service, 120_000);
-  return { ...result, options, lagEvents, catchUpMs: since(start) };
+  return { ...result, options, lagEvents, catchUpMs: since(start), serviceCpuMs };
+}
+
+const CLOCK_TICKS_PER_SECOND =
+  Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/** User + system CPU time of a process and all its threads so far (Linux /proc), in ms. */
+function cpuMsOf(pid: number): number {
+  try {
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 const execFileAsync = promisify(execFile);
@@ -183,7 +205,7 @@ async function runDriver(plan: LoadPlan): Promise<LoadResult> {
       join(__dirname, 'drive-load.ts'),
       JSON.stringify(plan),
     ],
-    { maxBuffer: 1024 * 1024, timeout: (plan.warmupSeconds + plan.seconds + 60) * 1000 },
+    { maxBuffer: 1024 * 1024, timeout: (plan.seconds + 60) * 1000 },
   );
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as LoadResult;
 }
