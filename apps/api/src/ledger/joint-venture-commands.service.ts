@@ -24,6 +24,7 @@ import {
   type IdempotencyStore,
 } from './idempotency.store';
 import type { JointVentureLedger, LoadedJointVenture } from './joint-venture.ledger';
+import { KeyedSerializer } from './keyed-serializer';
 import type { NameRegistry } from './name-registry';
 
 /** A command as the API hands it over: the domain command plus who, why and under what conditions. */
@@ -49,6 +50,14 @@ export type CommandServiceOptions = Readonly<{ conflictRetries: number; clock?: 
  */
 export class JointVentureCommandService {
   private readonly clock: () => Date;
+  /**
+   * Commands on one JV run one at a time in this process. The store commits the appends of one
+   * event-loop turn together, so concurrent commands on a JV would all decide against the same
+   * state and all but one conflict, round after round; in turn, each decides against the state
+   * the previous one left and none conflicts. Writers in other processes still can: for them
+   * the re-decision below remains.
+   */
+  private readonly oneAtATime = new KeyedSerializer();
 
   constructor(
     private readonly ledger: JointVentureLedger,
@@ -71,7 +80,11 @@ export class JointVentureCommandService {
     return idempotencyKey ? identifierFor(scopeKeyOf(actor, idempotencyKey), kind) : randomUUID();
   }
 
-  async execute(request: CommandRequest): Promise<CommandOutcome> {
+  execute(request: CommandRequest): Promise<CommandOutcome> {
+    return this.oneAtATime.run(request.jointVentureId, () => this.executeAlone(request));
+  }
+
+  private async executeAlone(request: CommandRequest): Promise<CommandOutcome> {
     const now = this.clock().toISOString();
     const scopeKey = request.idempotencyKey
       ? scopeKeyOf(request.actor, request.idempotencyKey)
