@@ -16,30 +16,19 @@ describe('SqliteEventStore group commit', () => {
   let dir: string;
   let db: Database.Database;
   let store: SqliteEventStore;
-  let lockHolder: Database.Database;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'group-commit-'));
     db = openSqlite(join(dir, 'ledger.db'), { busyTimeoutMs: 0 });
     store = new SqliteEventStore(db);
-    lockHolder = openSqlite(join(dir, 'ledger.db'));
   });
   afterEach(async () => {
     await store.close();
-    for (const connection of [lockHolder, db]) connection.close();
+    db.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /**
-   * Holds the write lock while `appends` are issued, so they queue up and commit as one group
-   * once it is released (each group shares one commit time).
-   */
-  async function asOneGroup<T>(appends: () => Promise<T>[]): Promise<PromiseSettledResult<T>[]> {
-    lockHolder.exec('BEGIN IMMEDIATE');
-    const pending = appends();
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    lockHolder.exec('COMMIT');
-    return Promise.allSettled(pending);
-  }
+  /** Appends made within one event-loop turn commit as one group, with one commit time. */
+  const asOneGroup = <T>(appends: () => Promise<T>[]) => Promise.allSettled(appends());
 
   it('answers each append of one group with its own outcome: a conflict fails only itself', async () => {
     const [ok1, conflicted, ok2] = [newStreamId(), newStreamId(), newStreamId()];
