@@ -17,6 +17,14 @@ export function renderTable(rows: readonly Row[]): string {
     row.target,
     row.met === undefined ? '-' : row.met ? 'yes' : 'NO',
   ]);
+  return renderGrid(header, cells);
+}
+
+/** A markdown-style table of strings, each column as wide as its widest cell. */
+export function renderGrid(
+  header: readonly string[],
+  cells: readonly (readonly string[])[],
+): string {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...cells.map((line) => line[column].length)),
   );

@@ -29,7 +29,8 @@ export type ApiProcessOptions = Readonly<{
   jwtSecret: string;
   env?: Readonly<Record<string, string>>;
   startTimeoutMs?: number;
-}>;
+}> &
+  SpawnOptions;
 
 /** A port that was free a moment ago on the loopback interface. */
 export function freePort(): Promise<number> {
@@ -51,31 +52,49 @@ export function freePort(): Promise<number> {
 /** A process of one of the apps, started from its TypeScript source. */
 export type AppProcess = Omit<ApiProcess, 'baseUrl'>;
 
+/** How an app is started: from its TypeScript source through ts-node, or built (`dist/`, as in production). */
+export type AppEntry = 'source' | 'built';
+
+export type SpawnOptions = Readonly<{
+  entry?: AppEntry;
+  /** Options for node itself, e.g. `--cpu-prof`. */
+  nodeArgs?: readonly string[];
+}>;
+
 /**
- * Starts `apps/<app>/src/main.ts` through ts-node (no build step) with only the given
- * environment: settings inherited from the outer shell must not leak in.
+ * Starts `apps/<app>/src/main.ts` through ts-node (no build step), or `dist/apps/<app>/src/main.js`
+ * when `entry` is `built`, with only the given environment: settings inherited from the outer
+ * shell must not leak in.
  */
-export function spawnApp(app: 'api' | 'projector', env: NodeJS.ProcessEnv): AppProcess {
-  const child = spawn(
-    process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      `apps/${app}/src/main.ts`,
-    ],
-    {
-      cwd: REPO_ROOT,
-      env: {
-        PATH: process.env.PATH,
-        TMPDIR: process.env.TMPDIR,
-        TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+export function spawnApp(
+  app: 'api' | 'projector',
+  env: NodeJS.ProcessEnv,
+  { entry = 'source', nodeArgs = [] }: SpawnOptions = {},
+): AppProcess {
+  const main =
+    entry === 'built' ? [`dist/apps/${app}/src/main.js`] : [...TS_NODE, `apps/${app}/src/main.ts`];
+  return spawnNode([...nodeArgs, ...main], env);
+}
+
+const TS_NODE = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
+
+/** Runs a TypeScript file of the repository as a process of its own (e.g. a benchmark's server). */
+export function spawnTypeScript(file: string, env: NodeJS.ProcessEnv): AppProcess {
+  return spawnNode([...TS_NODE, file], env);
+}
+
+/** `node <args>` from the repository root, with only the given environment (plus PATH and TMPDIR). */
+function spawnNode(args: readonly string[], env: NodeJS.ProcessEnv): AppProcess {
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env: {
+      PATH: process.env.PATH,
+      TMPDIR: process.env.TMPDIR,
+      TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'),
+      ...env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-OUTPUT_LIMIT);
@@ -119,15 +138,19 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
   const port = await freePort();
   const api: ApiProcess = {
     baseUrl: `http://127.0.0.1:${port}`,
-    ...spawnApp('api', {
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATA_DIR: options.dataDir,
-      SQLITE_SYNCHRONOUS: 'FULL',
-      LOG_LEVEL: 'warn',
-      JWT_SECRET: options.jwtSecret,
-      ...options.env,
-    }),
+    ...spawnApp(
+      'api',
+      {
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATA_DIR: options.dataDir,
+        SQLITE_SYNCHRONOUS: 'FULL',
+        LOG_LEVEL: 'warn',
+        JWT_SECRET: options.jwtSecret,
+        ...options.env,
+      },
+      { entry: options.entry, nodeArgs: options.nodeArgs },
+    ),
   };
 
   try {
@@ -139,7 +162,8 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
   return api;
 }
 
-async function waitForHealth(api: ApiProcess, timeoutMs: number): Promise<void> {
+/** Resolves once GET /health answers 200; fails fast if the process died. */
+export async function waitForHealth(api: ApiProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer yet';
   while (Date.now() < deadline) {

@@ -23,6 +23,7 @@ import type { NameRegistry } from './command-side/name-registry';
 import { ExecuteCommand, type CommandOutcome } from './execute-command';
 import { eventIdsFor, fingerprintOf, scopeKeyOf } from './ids';
 import { JointVentureRepository, type LoadedJointVenture } from './joint-venture.repository';
+import { KeyedSerializer } from './keyed-serializer';
 
 export const IDEMPOTENCY_STORE = Symbol('IDEMPOTENCY_STORE');
 export const NAME_REGISTRY = Symbol('NAME_REGISTRY');
@@ -43,6 +44,14 @@ export type CommandOptions = Readonly<{
 @CommandHandler(ExecuteCommand)
 export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
   private readonly clock: () => Date;
+  /**
+   * Commands on one JV run one at a time in this process. The store commits the appends of one
+   * event-loop turn together, so concurrent commands on a JV would all decide against the same
+   * state and all but one conflict, round after round; in turn, each decides against the state
+   * the previous one left and none conflicts. Writers in other processes still can: for them the
+   * re-decision below remains.
+   */
+  private readonly oneAtATime = new KeyedSerializer();
 
   constructor(
     private readonly streams: JointVentureRepository,
@@ -55,7 +64,9 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
   }
 
   execute(message: ExecuteCommand): Promise<CommandOutcome> {
-    return this.metrics.observe(message.command.type, () => this.run(message));
+    return this.metrics.observe(message.command.type, () =>
+      this.oneAtATime.run(message.command.jointVentureId, () => this.run(message)),
+    );
   }
 
   private async run(message: ExecuteCommand): Promise<CommandOutcome> {
