@@ -3,6 +3,7 @@ import type { ReadModelDb } from '@app/read-models';
 import { JointVentureQueries } from '@app/read-models';
 import {
   APP_CONFIG,
+  loggerModule,
   NotificationsModule,
   ProjectionsModule,
   READ_MODEL_DB,
@@ -14,7 +15,6 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Kysely } from 'kysely';
-import { LoggerModule } from 'nestjs-pino';
 import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
 import { AuthGuard } from './auth/auth.guard';
@@ -98,13 +98,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.LOG_LEVEL,
-            redact: ['req.headers.authorization'],
-            autoLogging: { ignore: (req) => req.url === '/health/live' },
-          },
-        }),
+        loggerModule(config),
         StorageModule.forRoot(config),
         CqrsModule.forRoot(),
         TerminusModule,

@@ -1,11 +1,11 @@
 import {
+  loggerModule,
   NotificationsModule,
   ProjectionsModule,
   StorageModule,
   type AppConfig,
 } from '@app/runtime';
 import { Module, type DynamicModule } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
 
 /** The worker on its own: projections and, when KAFKA_BROKERS is set, notifications. */
 @Module({})
@@ -14,7 +14,7 @@ export class ProjectorModule {
     return {
       module: ProjectorModule,
       imports: [
-        LoggerModule.forRoot({ pinoHttp: { level: config.LOG_LEVEL } }),
+        loggerModule(config),
         StorageModule.forRoot(config),
         ProjectionsModule,
         ...(config.KAFKA_BROKERS ? [NotificationsModule] : []),
