@@ -14,6 +14,15 @@ export default tseslint.config(
     },
   },
   {
+    // Plain CommonJS scripts that run before anything is compiled (apps/cli/scripts).
+    files: ['**/scripts/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The domain is pure: no framework, no driver, no other layer.
     files: ['libs/domain/**/*.ts'],
     rules: {
