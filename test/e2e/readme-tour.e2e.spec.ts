@@ -91,7 +91,7 @@ describe('the README tour', () => {
     const build = await run('node', ['apps/cli/scripts/ensure-build.js'], {});
     if (build.code !== 0) throw new Error(`the build failed:\n${build.output}`);
     api = await startApiProcess({ dataDir: serverEnv.DATA_DIR, jwtSecret });
-  }, 600_000);
+  });
 
   afterAll(async () => {
     await api?.stop();
@@ -131,7 +131,7 @@ describe('the README tour', () => {
     const exported = JSON.parse(readFileSync(join(tour.temp, exportFile), 'utf8'));
     expect(exported.events).toHaveLength(TOUR_EVENTS);
     expect(readdirSync(REPO_ROOT).sort()).toEqual(rootBefore);
-  }, 300_000);
+  });
 
   it('stops at the first step that fails, with a non-zero exit and the problem details', async () => {
     const broken = tourScript()
@@ -149,5 +149,5 @@ describe('the README tour', () => {
       return page;
     })) as { items: { id: string }[] };
     expect(list.items).toHaveLength(1);
-  }, 300_000);
+  });
 });

@@ -9,6 +9,7 @@ import { schemaErrorsOf } from '@app/notifications/testing';
 import { jointVentureIdOf, type JointVentureEventType } from '@app/domain';
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { waitUntil } from '../../support/wait';
 
 export type ReceivedMessage = Readonly<{
   partition: number;
@@ -27,12 +28,16 @@ export type ReceivedMessage = Readonly<{
 export type TopicReader = Readonly<{
   /** Everything received so far, in arrival order (offset order within each partition). */
   messages(): readonly ReceivedMessage[];
-  /** Resolves once `predicate` holds for what has arrived; rejects after `timeoutMs`. */
+  /** Resolves once `predicate` holds for what has arrived; rejects after a generous bound. */
   waitFor(
     predicate: (messages: readonly ReceivedMessage[]) => boolean,
-    timeoutMs: number,
     what: string,
   ): Promise<void>;
+  /**
+   * Resolves once everything on the topic now (up to each partition's high watermark) has
+   * arrived: after it, a duplicate on the topic is in `messages()`, not still on its way.
+   */
+  readToEnd(): Promise<void>;
   stop(): Promise<void>;
 }>;
 
@@ -78,11 +83,10 @@ export async function readTopic(brokers: readonly string[], topic: string): Prom
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const deadline = Date.now() + 30_000;
-    while (!(await admin.listTopics()).includes(topic)) {
-      if (Date.now() > deadline) throw new Error(`topic ${topic} was not created within 30 s`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await waitUntil(async () => (await admin.listTopics()).includes(topic), {
+      what: `topic ${topic} to be created`,
+      pollMs: 200,
+    });
   } finally {
     await admin.disconnect();
   }
@@ -91,6 +95,7 @@ export async function readTopic(brokers: readonly string[], topic: string): Prom
     maxWaitTimeInMs: 100,
   });
   const received: ReceivedMessage[] = [];
+  const next = new Map<number, bigint>();
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
@@ -105,18 +110,26 @@ export async function readTopic(brokers: readonly string[], topic: string): Prom
         headers,
         event: JSON.parse(message.value?.toString() ?? 'null'),
       });
+      next.set(partition, BigInt(message.offset) + 1n);
     },
   });
 
   return {
     messages: () => received,
-    waitFor: async (predicate, timeoutMs, what) => {
-      const deadline = Date.now() + timeoutMs;
-      while (!predicate(received)) {
-        if (Date.now() > deadline)
-          throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+    waitFor: async (predicate, what) => {
+      await waitUntil(() => predicate(received), {
+        what: () => `${what} (${received.length} messages so far)`,
+      });
+    },
+    readToEnd: async () => {
+      const ends = kafka.admin();
+      await ends.connect();
+      const offsets = await waitUntil(() => ends.fetchTopicOffsets(topic), {
+        what: `the end offsets of ${topic}`,
+      }).finally(() => ends.disconnect());
+      await waitUntil(() => offsets.every((p) => (next.get(p.partition) ?? 0n) >= BigInt(p.high)), {
+        what: () => `the end of ${topic} (${received.length} messages so far)`,
+      });
     },
     stop: () => consumer.disconnect(),
   };
