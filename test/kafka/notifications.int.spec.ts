@@ -209,7 +209,8 @@ describeWithKafka('Kafka notifications against a real broker', (kafka) => {
     console.log(
       `broker outage: ${acknowledged.before}/${acknowledged.down}/${acknowledged.after} commands ` +
         `acknowledged before/during/after it, ${report.distinct} events delivered, ` +
-        `${report.duplicates} duplicates; health while down: ${JSON.stringify(degradedSeen)}`,
+        `${report.duplicates} duplicates (${reader.redelivered()} offsets handed to the reader ` +
+        `again); health while down: ${JSON.stringify(degradedSeen)}`,
     );
   });
 

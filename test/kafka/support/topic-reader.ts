@@ -26,8 +26,13 @@ export type ReceivedMessage = Readonly<{
 }>;
 
 export type TopicReader = Readonly<{
-  /** Everything received so far, in arrival order (offset order within each partition). */
+  /**
+   * Every message on the topic received so far, once per partition and offset, in arrival
+   * order (offset order within each partition).
+   */
   messages(): readonly ReceivedMessage[];
+  /** Offsets handed to the reader's consumer again (and left out of `messages()`). */
+  redelivered(): number;
   /** Resolves once `predicate` holds for what has arrived; rejects after a generous bound. */
   waitFor(
     predicate: (messages: readonly ReceivedMessage[]) => boolean,
@@ -96,10 +101,17 @@ export async function readTopic(brokers: readonly string[], topic: string): Prom
   });
   const received: ReceivedMessage[] = [];
   const next = new Map<number, bigint>();
+  let redelivered = 0;
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ partition, message }) => {
+      // The reader's own group may be handed an offset again after the broker restarts (its
+      // commit had not landed): a consumer's at-least-once, not a second copy on the topic.
+      if (BigInt(message.offset) < (next.get(partition) ?? 0n)) {
+        redelivered += 1;
+        return;
+      }
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(message.headers ?? {}))
         headers[name] = Array.isArray(value) ? String(value[0]) : String(value);
@@ -116,6 +128,7 @@ export async function readTopic(brokers: readonly string[], topic: string): Prom
 
   return {
     messages: () => received,
+    redelivered: () => redelivered,
     waitFor: async (predicate, what) => {
       await waitUntil(() => predicate(received), {
         what: () => `${what} (${received.length} messages so far)`,
