@@ -1,6 +1,6 @@
 /**
  * The notifications promise, against a real Apache Kafka broker (test/services/kafka): every
- * recorded fact reaches the topic, in each JV's order, at least once, valid against its schema,
+ * recorded event reaches the topic, in each JV's order, at least once, valid against its schema,
  * whatever happens to the broker or to the notifier process. Each test reads its own topic from
  * the beginning with a fresh consumer group, as a downstream system would, and compares what
  * arrived with the event store.

@@ -1,10 +1,4 @@
-import {
-  loggerModule,
-  NotificationsModule,
-  ProjectionsModule,
-  StorageModule,
-  type AppConfig,
-} from '@app/runtime';
+import { ConsumersModule, loggerModule, StorageModule, type AppConfig } from '@app/runtime';
 import { Module, type DynamicModule } from '@nestjs/common';
 
 /** The worker on its own: projections and, when KAFKA_BROKERS is set, notifications. */
@@ -13,12 +7,7 @@ export class ProjectorModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ProjectorModule,
-      imports: [
-        loggerModule(config),
-        StorageModule.forRoot(config),
-        ProjectionsModule,
-        ...(config.KAFKA_BROKERS ? [NotificationsModule] : []),
-      ],
+      imports: [loggerModule(config), StorageModule.forRoot(config), ConsumersModule],
     };
   }
 }

@@ -17,3 +17,10 @@ export {
   redactConnectionString,
 } from './kurrentdb/kurrentdb.connection-string';
 export type { KurrentDbSubscriptionSettings } from './kurrentdb/kurrentdb.subscription';
+export * from './consumers/checkpoint-store.port';
+export * from './consumers/sql-checkpoint-store';
+export * from './consumers/log-consumer';
+export * from './sql/sqlite-kysely';
+export * from './sql/table';
+export * from './sql/sql-errors';
+export * from './sql/sql-database';

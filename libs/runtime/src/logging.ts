@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { LoggerOptions } from 'pino';
 import pretty, { type PrettyStream } from 'pino-pretty';
 import { AppConfig } from './app-config';
-import { notificationsSummary } from './notifications.module';
+import { notificationsSummary } from './consumers.module';
 
 /**
  * Nest's own start-up chatter (one line per module wired and per route mapped): useful when

@@ -1,5 +1,5 @@
 import { EVENT_STORE, type EventStore } from '@app/event-store';
-import { Notifications, Projections } from '@app/runtime';
+import { Consumers } from '@app/runtime';
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
@@ -14,8 +14,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Optional() private readonly projections?: Projections,
-    @Optional() private readonly notifications?: Notifications,
+    @Optional() private readonly consumers?: Consumers,
   ) {}
 
   @Get()
@@ -49,15 +48,16 @@ export class HealthController {
    */
   private notificationsHealth() {
     const indicator = this.indicators.check('notifications');
-    if (!this.notifications) return indicator.up({ mode: 'off in this process' });
-    const { name: _name, ...status } = this.notifications.status();
-    return indicator.up({ ...status, state: status.degraded ? 'degraded' : 'ok' });
+    const status = this.consumers?.notifierStatus();
+    if (!status) return indicator.up({ mode: 'off in this process' });
+    const { name: _name, ...details } = status;
+    return indicator.up({ ...details, state: details.degraded ? 'degraded' : 'ok' });
   }
 
   private projectionsHealth() {
     const indicator = this.indicators.check('projections');
-    if (!this.projections) return indicator.up({ mode: 'not hosted in this process' });
-    const statuses = this.projections.status();
+    if (!this.consumers) return indicator.up({ mode: 'not hosted in this process' });
+    const statuses = this.consumers.projectionStatus();
     const details = Object.fromEntries(statuses.map(({ name, ...status }) => [name, status]));
     const healthy = statuses.every((status) => status.running && status.lastError === null);
     return healthy ? indicator.up(details) : indicator.down(details);

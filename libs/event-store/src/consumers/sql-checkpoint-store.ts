@@ -1,0 +1,66 @@
+import type { Kysely, SchemaModule } from 'kysely';
+import type { GlobalPosition } from '../event-store.port';
+import { createTable, defineTable, type TablesOf } from '../sql/table';
+import type { CheckpointStore } from './checkpoint-store.port';
+
+export const CHECKPOINTS_TABLE = defineTable(
+  'consumer_checkpoints',
+  {
+    consumer: 'text',
+    /** Decimal text: a bigint fits neither every dialect's integer type nor JSON. */
+    position: 'text',
+  },
+  ['consumer'],
+);
+
+export type CheckpointTables = TablesOf<typeof CHECKPOINTS_TABLE>;
+
+/** The table the store needs; safe to run at every start-up. */
+export async function migrateCheckpoints(schema: SchemaModule): Promise<void> {
+  await createTable(schema, CHECKPOINTS_TABLE);
+}
+
+/**
+ * Checkpoints in an SQL table of any database Kysely reaches (SQLite, PostgreSQL), typically
+ * the one that holds the read models, so a projection's writes and its checkpoint share a
+ * transaction.
+ */
+export class SqlCheckpointStore<DB extends CheckpointTables> implements CheckpointStore<
+  Kysely<DB>
+> {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async load(consumer: string, tx?: Kysely<DB>): Promise<GlobalPosition | undefined> {
+    const row = await this.checkpoints(tx)
+      .selectFrom('consumer_checkpoints')
+      .select('position')
+      .where('consumer', '=', consumer)
+      .executeTakeFirst();
+    return row === undefined ? undefined : BigInt(row.position);
+  }
+
+  async store(consumer: string, position: GlobalPosition, tx?: Kysely<DB>): Promise<void> {
+    const value = position.toString();
+    await this.checkpoints(tx)
+      .insertInto('consumer_checkpoints')
+      .values({ consumer, position: value })
+      .onConflict((oc) => oc.column('consumer').doUpdateSet({ position: value }))
+      .execute();
+  }
+
+  async reset(consumer: string, tx?: Kysely<DB>): Promise<void> {
+    await this.checkpoints(tx)
+      .deleteFrom('consumer_checkpoints')
+      .where('consumer', '=', consumer)
+      .execute();
+  }
+
+  transaction<T>(work: (tx: Kysely<DB>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(work);
+  }
+
+  /** The checkpoint table only, on the transaction when there is one. */
+  private checkpoints(tx: Kysely<DB> | undefined): Kysely<CheckpointTables> {
+    return (tx ?? this.db) as unknown as Kysely<CheckpointTables>;
+  }
+}
