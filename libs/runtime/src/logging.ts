@@ -1,7 +1,7 @@
 import type { DynamicModule, INestApplicationContext } from '@nestjs/common';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import { resolve } from 'node:path';
-import type { LoggerOptions } from 'pino';
+import { levels, type LoggerOptions } from 'pino';
 import pretty, { type PrettyStream } from 'pino-pretty';
 import { AppConfig } from './app-config';
 import { notificationsSummary } from './consumers.module';
@@ -18,6 +18,8 @@ const NEST_WIRING_CONTEXTS = new Set([
   'NestApplication',
 ]);
 
+const INFO = levels.values.info;
+
 /** Fields that the pretty format folds into the message line (or leaves to the JSON format). */
 const FOLDED_IN_PRETTY = 'pid,hostname,context,req,res,responseTime,startup';
 
@@ -26,7 +28,7 @@ type LogRecord = Record<string, unknown>;
 /** Pretty when asked, or by default when a person watches (stdout is a terminal); JSON otherwise. */
 export function usesPrettyLogs(
   config: AppConfig,
-  stdoutIsTerminal = process.stdout.isTTY,
+  stdoutIsTerminal = process.stdout.isTTY === true,
 ): boolean {
   return config.LOG_FORMAT === 'pretty' || (config.LOG_FORMAT === 'auto' && stdoutIsTerminal);
 }
@@ -40,7 +42,7 @@ export function pinoOptions(config: AppConfig): LoggerOptions {
       logMethod(args, method, level) {
         const first: unknown = args[0];
         const context = typeof first === 'object' && first !== null && 'context' in first;
-        if (level === 30 && context && NEST_WIRING_CONTEXTS.has(String(first.context))) {
+        if (level === INFO && context && NEST_WIRING_CONTEXTS.has(String(first.context))) {
           this.debug(...(args as Parameters<typeof this.debug>));
           return;
         }
