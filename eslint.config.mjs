@@ -12,6 +12,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Plain CommonJS scripts that run before anything is compiled (apps/cli/scripts).
+    files: ['**/scripts/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   // Which code may import which (the domain's purity included) is checked by dependency-cruiser:
   // .dependency-cruiser.cjs, run by `npm run lint` after ESLint.
 );

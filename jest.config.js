@@ -11,7 +11,10 @@ const base = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };
 
+// A generous bound per test and hook (tests wait on conditions, so a passing run never waits for
+// them): on a loaded 2-core machine a Kafka broker took 50 s to start and 17 s to restart.
 module.exports = {
+  testTimeout: 300_000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.unit.spec.ts'] },
     { ...base, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,test}/**/*.int.spec.ts'] },

@@ -35,7 +35,7 @@ describe('joint-venture lifecycle over HTTP (events in KurrentDB)', () => {
     manager = await testApp.as(RU_MANAGER);
     auditor = await testApp.as(AUDITOR);
     viewer = await testApp.as(VIEWER);
-  }, 180_000);
+  });
   afterAll(async () => {
     await testApp?.close();
     await server?.stop();
@@ -122,7 +122,7 @@ describe('joint-venture lifecycle over HTTP (events in KurrentDB)', () => {
     // ...and work again once it is back; the projections' subscription resumes by itself and
     // /health is green again before any new event arrives (nothing for a projection to apply).
     await double.restart();
-    await eventually(async () => expect((await viewer.get('/health')).status).toBe(200), 300);
+    await eventually(async () => expect((await viewer.get('/health')).status).toBe(200));
     const created = await eventually(async () => {
       const reply = await manager.post(
         '/joint-ventures',
@@ -135,5 +135,5 @@ describe('joint-venture lifecycle over HTTP (events in KurrentDB)', () => {
       expect((await viewer.get(`/joint-ventures/${created.body.id}`)).status).toBe(200),
     );
     await eventually(async () => expect((await viewer.get('/health')).status).toBe(200));
-  }, 60_000);
+  });
 });

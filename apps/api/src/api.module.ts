@@ -3,6 +3,7 @@ import { JointVentureQueries } from '@app/read-models';
 import {
   APP_CONFIG,
   ConsumersModule,
+  loggerModule,
   STORAGE,
   StorageModule,
   type AppConfig,
@@ -13,7 +14,6 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Kysely } from 'kysely';
-import { LoggerModule } from 'nestjs-pino';
 import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
 import { AuthGuard } from './auth/auth.guard';
@@ -114,13 +114,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.LOG_LEVEL,
-            redact: ['req.headers.authorization'],
-            autoLogging: { ignore: (req) => req.url === '/health/live' },
-          },
-        }),
+        loggerModule(config),
         StorageModule.forRoot(config),
         CqrsModule.forRoot(),
         TerminusModule,

@@ -1,19 +1,14 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig, notificationsSummary } from '@app/runtime';
-import { Logger } from 'nestjs-pino';
+import { ConfigError, loadConfig, logStartupSummary, startupSummary } from '@app/runtime';
+import type { AddressInfo } from 'node:net';
 import { createApp } from './create-app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
   await app.listen(config.PORT, config.HOST);
-  app
-    .get(Logger)
-    .log(
-      `listening on http://${config.HOST}:${config.PORT} (docs at /docs); ${config.eventStoreSummary}; ` +
-        `projections ${config.EMBEDDED_PROJECTOR === 'true' ? 'in this process' : 'in the projector app'}; ` +
-        notificationsSummary(config),
-    );
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  logStartupSummary(app, startupSummary(config, { kind: 'api', port }));
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig, notificationsSummary } from '@app/runtime';
+import { ConfigError, loadConfig, logStartupSummary, startupSummary } from '@app/runtime';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { ProjectorModule } from './projector.module';
@@ -13,11 +13,7 @@ async function main(): Promise<void> {
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.init();
-  app
-    .get(Logger)
-    .log(
-      `projector running on ${config.databaseFile}, ${config.eventStoreSummary}; ${notificationsSummary(config)}`,
-    );
+  logStartupSummary(app, startupSummary(config, { kind: 'projector' }));
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from './event-store.port';
+import { waitUntil } from '../../../test/support/wait';
 import { SubscriptionHub, type GlobalLogSource } from './polling-subscription';
 
 const event = (position: bigint): RecordedEvent => ({
@@ -14,9 +15,10 @@ const event = (position: bigint): RecordedEvent => ({
 
 /** A global log whose reads fail while `down` is set, as a store that went away would. */
 function flakyLog(events: RecordedEvent[]) {
-  const state = { down: false };
+  const state = { down: false, reads: 0 };
   const source: GlobalLogSource = {
     readAll: async ({ after, maxCount }) => {
+      state.reads += 1;
       if (state.down) throw new Error('store unreachable');
       return events.filter((e) => after === undefined || e.position > after).slice(0, maxCount);
     },
@@ -28,11 +30,7 @@ function flakyLog(events: RecordedEvent[]) {
   return { source, state };
 }
 
-async function until(check: () => boolean): Promise<void> {
-  for (let attempt = 0; attempt < 400 && !check(); attempt += 1)
-    await new Promise((r) => setTimeout(r, 5));
-  expect(check()).toBe(true);
-}
+const until = (check: () => boolean, what: string) => waitUntil(check, { what, pollMs: 5 });
 
 describe('polling subscription: errors and recovery', () => {
   const settings = { pollIntervalMs: 5, retryInitialDelayMs: 1, retryMaxDelayMs: 5 };
@@ -52,12 +50,13 @@ describe('polling subscription: errors and recovery', () => {
     expect(handled).toEqual([1n, 2n]);
 
     state.down = true;
-    await until(() => errors.length >= 2);
+    await until(() => errors.length >= 2, 'two failed reads');
     expect(recoveries).toBe(0);
 
     state.down = false;
-    await until(() => recoveries === 1);
-    await new Promise((r) => setTimeout(r, 30));
+    await until(() => recoveries === 1, 'the recovery');
+    const readsAtRecovery = state.reads;
+    await until(() => state.reads >= readsAtRecovery + 3, 'three more polls');
     expect(recoveries).toBe(1); // once per recovery, not per poll
     expect(handled).toEqual([1n, 2n]);
     await hub.stopAll();

@@ -110,6 +110,8 @@ export class AppConfig {
   /** Run the projections inside the API process (the embedded default). */
   @IsIn(['true', 'false']) EMBEDDED_PROJECTOR: 'true' | 'false' = 'true';
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
+  /** `auto`: human-readable when stdout is a terminal, JSON lines otherwise (files, collectors). */
+  @IsIn(['auto', 'pretty', 'json']) LOG_FORMAT: 'auto' | 'pretty' | 'json' = 'auto';
 
   /** Kafka notifications are on when brokers are given (host:port, comma-separated). */
   @IsOptional()

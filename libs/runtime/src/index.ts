@@ -2,3 +2,4 @@ export * from './app-config';
 export * from './storage/open-storage';
 export * from './storage/storage.module';
 export * from './consumers.module';
+export * from './logging';

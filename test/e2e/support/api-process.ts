@@ -5,9 +5,12 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { GENEROUS_WAIT_MS } from '../../support/wait';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 const OUTPUT_LIMIT = 64 * 1024;
+/** A graceful stop drains requests and closes the store: slow on a loaded machine, so generous. */
+const STOP_GRACE_MS = 60_000;
 
 export type ProcessExit = Readonly<{ code: number | null; signal: NodeJS.Signals | null }>;
 
@@ -117,7 +120,7 @@ function spawnNode(args: readonly string[], env: NodeJS.ProcessEnv): AppProcess 
     kill: (signal) => {
       if (running) child.kill(signal);
     },
-    stop: async (graceMs = 10_000) => {
+    stop: async (graceMs = STOP_GRACE_MS) => {
       if (!running) return { ...(await exited), forced: false };
       child.kill('SIGTERM');
       let timer: NodeJS.Timeout | undefined;
@@ -154,7 +157,7 @@ export async function startApiProcess(options: ApiProcessOptions): Promise<ApiPr
   };
 
   try {
-    await waitForHealth(api, options.startTimeoutMs ?? 20_000);
+    await waitForHealth(api, options.startTimeoutMs ?? GENEROUS_WAIT_MS);
   } catch (error) {
     await api.stop(2_000);
     throw error;

@@ -15,7 +15,7 @@ export async function request(
   method: 'GET' | 'POST',
   path: string,
   body?: unknown,
-  timeoutMs = 10_000,
+  timeoutMs = 60_000,
 ): Promise<HttpReply> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,

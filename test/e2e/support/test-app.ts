@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TokenService } from '../../../apps/api/src/auth/token.service';
 import { createApp } from '../../../apps/api/src/create-app';
+import { GENEROUS_WAIT_MS, waitUntil } from '../../support/wait';
 
 export type Reply = Readonly<{ status: number; body: any; headers: Record<string, unknown> }>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -76,22 +77,19 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   };
 }
 
-/** Retries an assertion until it passes: read models follow the log asynchronously. */
-export async function eventually<T>(
+/**
+ * Retries an assertion until it passes: read models follow the log asynchronously. Bounded by
+ * time, generously (a loaded machine is slow, a passing run never waits for the bound).
+ */
+export function eventually<T>(
   check: () => Promise<T>,
-  attempts = 100,
-  delayMs = 50,
+  { timeoutMs = GENEROUS_WAIT_MS }: Readonly<{ timeoutMs?: number }> = {},
 ): Promise<T> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt < attempts; attempt += 1) {
-    try {
-      return await check();
-    } catch (error) {
-      lastError = error;
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-    }
-  }
-  throw lastError;
+  return waitUntil(async () => ({ value: await check() }), {
+    what: 'an assertion to pass',
+    timeoutMs,
+    pollMs: 50,
+  }).then(({ value }) => value);
 }
 
 export const RU_MANAGER: Actor = { subject: 'alice', role: 'program-manager', memberState: 'RU' };

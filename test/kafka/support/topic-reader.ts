@@ -9,6 +9,7 @@ import { schemaErrorsOf } from '@app/notifications/testing';
 import { jointVentureIdOf, type JointVentureEventType } from '@app/domain';
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { waitUntil } from '../../support/wait';
 
 export type ReceivedMessage = Readonly<{
   partition: number;
@@ -25,14 +26,23 @@ export type ReceivedMessage = Readonly<{
 }>;
 
 export type TopicReader = Readonly<{
-  /** Everything received so far, in arrival order (offset order within each partition). */
+  /**
+   * Every message on the topic received so far, once per partition and offset, in arrival
+   * order (offset order within each partition).
+   */
   messages(): readonly ReceivedMessage[];
-  /** Resolves once `predicate` holds for what has arrived; rejects after `timeoutMs`. */
+  /** Offsets handed to the reader's consumer again (and left out of `messages()`). */
+  redelivered(): number;
+  /** Resolves once `predicate` holds for what has arrived; rejects after a generous bound. */
   waitFor(
     predicate: (messages: readonly ReceivedMessage[]) => boolean,
-    timeoutMs: number,
     what: string,
   ): Promise<void>;
+  /**
+   * Resolves once everything on the topic now (up to each partition's high watermark) has
+   * arrived: after it, a duplicate on the topic is in `messages()`, not still on its way.
+   */
+  readToEnd(): Promise<void>;
   stop(): Promise<void>;
 }>;
 
@@ -78,11 +88,10 @@ export async function readTopic(brokers: readonly string[], topic: string): Prom
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const deadline = Date.now() + 30_000;
-    while (!(await admin.listTopics()).includes(topic)) {
-      if (Date.now() > deadline) throw new Error(`topic ${topic} was not created within 30 s`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await waitUntil(async () => (await admin.listTopics()).includes(topic), {
+      what: `topic ${topic} to be created`,
+      pollMs: 200,
+    });
   } finally {
     await admin.disconnect();
   }
@@ -91,10 +100,18 @@ export async function readTopic(brokers: readonly string[], topic: string): Prom
     maxWaitTimeInMs: 100,
   });
   const received: ReceivedMessage[] = [];
+  const next = new Map<number, bigint>();
+  let redelivered = 0;
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ partition, message }) => {
+      // The reader's own group may be handed an offset again after the broker restarts (its
+      // commit had not landed): a consumer's at-least-once, not a second copy on the topic.
+      if (BigInt(message.offset) < (next.get(partition) ?? 0n)) {
+        redelivered += 1;
+        return;
+      }
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(message.headers ?? {}))
         headers[name] = Array.isArray(value) ? String(value[0]) : String(value);
@@ -105,18 +122,27 @@ export async function readTopic(brokers: readonly string[], topic: string): Prom
         headers,
         event: JSON.parse(message.value?.toString() ?? 'null'),
       });
+      next.set(partition, BigInt(message.offset) + 1n);
     },
   });
 
   return {
     messages: () => received,
-    waitFor: async (predicate, timeoutMs, what) => {
-      const deadline = Date.now() + timeoutMs;
-      while (!predicate(received)) {
-        if (Date.now() > deadline)
-          throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+    redelivered: () => redelivered,
+    waitFor: async (predicate, what) => {
+      await waitUntil(() => predicate(received), {
+        what: () => `${what} (${received.length} messages so far)`,
+      });
+    },
+    readToEnd: async () => {
+      const ends = kafka.admin();
+      await ends.connect();
+      const offsets = await waitUntil(() => ends.fetchTopicOffsets(topic), {
+        what: `the end offsets of ${topic}`,
+      }).finally(() => ends.disconnect());
+      await waitUntil(() => offsets.every((p) => (next.get(p.partition) ?? 0n) >= BigInt(p.high)), {
+        what: () => `the end of ${topic} (${received.length} messages so far)`,
+      });
     },
     stop: () => consumer.disconnect(),
   };

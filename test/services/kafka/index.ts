@@ -8,6 +8,8 @@
 import { dockerHint, dockerReachable, freeHostPort } from '../docker-engine';
 import {
   type RestartOptions,
+  KAFKA_MAVEN_TIMEOUT_MS,
+  KAFKA_START_TIMEOUT_MS,
   kafkaClasspathCached,
   localKafkaMissing,
   startLocalKafka,
@@ -142,15 +144,14 @@ async function startContainerKafka(startTimeoutMs: number): Promise<Omit<TestKaf
 }
 
 export interface StartKafkaOptions {
-  /** Bound on start-up once the jars/image are there. Default 90 s. */
+  /** Bound on each start step once the jars/image are there. Default 180 s (KAFKA_START_TIMEOUT_MS). */
   startTimeoutMs?: number;
 }
 
 /** Starts (or connects to) a real Kafka broker; see the file comment for the order of choice. */
 export async function startKafka(options: StartKafkaOptions = {}): Promise<TestKafka> {
   const t0 = Date.now();
-  const startTimeoutMs =
-    options.startTimeoutMs ?? Number(process.env.KAFKA_START_TIMEOUT_MS ?? 90_000);
+  const startTimeoutMs = options.startTimeoutMs ?? KAFKA_START_TIMEOUT_MS;
   const plan = planKafka();
   const notRestartable = () => {
     throw new Error('kill()/restart() need a broker the harness started: unset TEST_KAFKA_BROKERS');
@@ -208,8 +209,9 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<TestK
 // jest helper
 // ---------------------------------------------------------------------------------------------
 
-/** Generous: covers a first-run Maven download plus the broker's own bounded start. */
-const HOOK_TIMEOUT_MS = 600_000 + 120_000;
+/** Bound on the hook that starts a broker: its format and start steps, plus Maven on a first run. */
+const startHookTimeoutMs = () =>
+  2 * KAFKA_START_TIMEOUT_MS + 60_000 + (kafkaClasspathCached() ? 0 : KAFKA_MAVEN_TIMEOUT_MS);
 
 export interface DescribeWithKafkaOptions {
   /** jest timeout for the beforeAll that starts the broker. */
@@ -248,18 +250,15 @@ export function describeWithKafka(
   const d = available ? describe : describe.skip;
   d(name, () => {
     let kafka: TestKafka | undefined;
-    beforeAll(
-      async () => {
-        kafka = await startKafka();
-        process.stderr.write(
-          `[kafka] "${name}": ${kafka.description}; ready in ${kafka.startupMs} ms\n`,
-        );
-      },
-      options.startTimeoutMs ?? (kafkaClasspathCached() ? 180_000 : HOOK_TIMEOUT_MS),
-    );
+    beforeAll(async () => {
+      kafka = await startKafka();
+      process.stderr.write(
+        `[kafka] "${name}": ${kafka.description}; ready in ${kafka.startupMs} ms\n`,
+      );
+    }, options.startTimeoutMs ?? startHookTimeoutMs());
     afterAll(async () => {
       await kafka?.stop();
-    }, 60_000);
+    }, 120_000);
     fn(() => {
       if (!kafka) throw new Error('The Kafka broker is not started (did beforeAll fail?)');
       return kafka;

@@ -17,7 +17,8 @@ export const KAFKA_CACHE_DIR = process.env.KAFKA_CACHE_DIR
 const LIBS_DIR = path.join(KAFKA_CACHE_DIR, 'libs');
 /** The Kafka version the pom pins (single source of truth: <kafka.version> in pom.xml). */
 export const KAFKA_VERSION = readPomProperty('kafka.version');
-const MAVEN_TIMEOUT_MS = Number(process.env.KAFKA_MAVEN_TIMEOUT_MS ?? 600_000);
+/** Bound on the Maven run that fills the cache (first run, or a changed pom). */
+export const KAFKA_MAVEN_TIMEOUT_MS = Number(process.env.KAFKA_MAVEN_TIMEOUT_MS ?? 600_000);
 
 function readPomProperty(name: string): string {
   const pom = fs.readFileSync(POM, 'utf8');
@@ -203,7 +204,7 @@ export async function ensureKafkaClasspath(): Promise<KafkaClasspath> {
   if (kafkaClasspathCached()) return { libsDir: LIBS_DIR, resolved: false, ms: 0 };
   fs.mkdirSync(KAFKA_CACHE_DIR, { recursive: true });
   let resolved = false;
-  await withDirLock(path.join(KAFKA_CACHE_DIR, 'libs.lock'), MAVEN_TIMEOUT_MS, async () => {
+  await withDirLock(path.join(KAFKA_CACHE_DIR, 'libs.lock'), KAFKA_MAVEN_TIMEOUT_MS, async () => {
     const marker = markerFile();
     if (fs.existsSync(marker)) return; // another worker did it while we waited
     const mvn = findOnPath('mvn');
@@ -222,12 +223,12 @@ export async function ensureKafkaClasspath(): Promise<KafkaClasspath> {
     process.stderr.write(
       `[kafka] resolving the Kafka ${KAFKA_VERSION} classpath with Maven (first run only) -> ${LIBS_DIR}\n`,
     );
-    const res = await runCommand(mvn, args, MAVEN_TIMEOUT_MS);
+    const res = await runCommand(mvn, args, KAFKA_MAVEN_TIMEOUT_MS);
     const expectedJar = path.join(tmp, `kafka_2.13-${KAFKA_VERSION}.jar`);
     if (res.code !== 0 || !fs.existsSync(expectedJar)) {
       fs.rmSync(tmp, { recursive: true, force: true });
       const why = res.timedOut
-        ? `timed out after ${MAVEN_TIMEOUT_MS} ms`
+        ? `timed out after ${KAFKA_MAVEN_TIMEOUT_MS} ms`
         : `exit ${res.code ?? res.signal}`;
       throw new Error(
         `Resolving the Kafka classpath failed (${why}): mvn ${args.join(' ')}\n${res.output.slice(-8000)}`,

@@ -8,7 +8,7 @@ let server: TestKurrentDb;
 beforeAll(async () => {
   server = await startKurrentDb();
   console.log(`KurrentDB contract against: ${server.description}`);
-}, 180_000);
+});
 afterAll(() => server?.stop());
 
 // One server for the suite (as the contract allows: every test uses its own streams), one
