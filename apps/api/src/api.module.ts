@@ -4,6 +4,7 @@ import { JointVentureQueries } from '@app/read-models';
 import {
   APP_CONFIG,
   NotificationsModule,
+  tokenVerifierOf,
   ProjectionsModule,
   READ_MODEL_DB,
   StorageModule,
@@ -18,7 +19,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
 import { AuthGuard } from './auth/auth.guard';
-import { TokenService } from './auth/token.service';
+import { TOKEN_VERIFIER } from './auth/authentication.hook';
 import { EstablishJointVentureController } from './establish/establish-joint-venture.controller';
 import { FactsController } from './facts/facts.controller';
 import { HealthController } from './health/health.controller';
@@ -67,17 +68,8 @@ const http: Provider[] = [
   { provide: APP_GUARD, useClass: AuthGuard },
   { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   { provide: APP_INTERCEPTOR, useClass: VersionEtagInterceptor },
-  {
-    provide: TokenService,
-    inject: [APP_CONFIG],
-    useFactory: (config: AppConfig) =>
-      TokenService.fromSettings({
-        secret: config.JWT_SECRET,
-        dataDir: config.DATA_DIR,
-        issuer: config.JWT_ISSUER,
-        audience: config.JWT_AUDIENCE,
-      }),
-  },
+  // AUTH_MODE=local: the service creates its key in DATA_DIR on first start.
+  { provide: TOKEN_VERIFIER, inject: [APP_CONFIG], useFactory: tokenVerifierOf },
   MemberStateConstraint,
 ];
 

@@ -3,10 +3,9 @@
  * driven through Fastify's inject with real bearer tokens (as test/e2e/support/test-app.ts does).
  */
 import type { Actor } from '@app/domain';
-import { loadConfig, Projections, type AppConfig } from '@app/runtime';
+import { loadConfig, localTokensOf, Projections, type AppConfig } from '@app/runtime';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Database from 'better-sqlite3';
-import { TokenService } from '../../../apps/api/src/auth/token.service';
 import { createApp } from '../../../apps/api/src/create-app';
 import { JointVentureCommandService } from '../../../apps/api/src/ledger/joint-venture-commands.service';
 import { withTimeout } from './stats';
@@ -40,7 +39,7 @@ export async function startBenchApp(
   const app = await createApp(config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
-  const tokens = app.get(TokenService);
+  const tokens = localTokensOf(config, { createKey: false });
 
   return {
     app,

@@ -1,10 +1,9 @@
 import type { Actor } from '@app/domain';
-import { loadConfig, type AppConfig } from '@app/runtime';
+import { loadConfig, localTokensOf, type AppConfig } from '@app/runtime';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TokenService } from '../../../apps/api/src/auth/token.service';
 import { createApp } from '../../../apps/api/src/create-app';
 
 export type Reply = Readonly<{ status: number; body: any; headers: Record<string, unknown> }>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -33,7 +32,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const app = await createApp(config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
-  const tokens = app.get(TokenService);
+  // Signed with the key the service created in its data folder, as `npm run token` signs.
+  const tokens = localTokensOf(config, { createKey: false });
 
   const raw = async (options: Parameters<NestFastifyApplication['inject']>[0]): Promise<Reply> => {
     const response = await app.inject(options);
@@ -98,6 +98,7 @@ export const BY_MANAGER: Actor = { subject: 'boris', role: 'program-manager', me
 export const KZ_MANAGER: Actor = { subject: 'aigerim', role: 'program-manager', memberState: 'KZ' };
 export const AUDITOR: Actor = { subject: 'olga', role: 'auditor', memberState: 'AM' };
 export const VIEWER: Actor = { subject: 'vera', role: 'viewer', memberState: 'TJ' };
+export const OPERATOR: Actor = { subject: 'otto', role: 'operator', memberState: 'KG' };
 
 export function establishBody(overrides: Record<string, unknown> = {}) {
   return {

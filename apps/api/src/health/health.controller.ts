@@ -1,11 +1,15 @@
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import { Notifications, Projections } from '@app/runtime';
-import { Controller, Get, Inject, Optional } from '@nestjs/common';
+import type { Identity } from '@app/runtime';
+import { Controller, Get, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { Public } from '../auth/auth.decorators';
+import { CurrentIdentity, Public } from '../auth/auth.decorators';
 
-/** Liveness and readiness: the event store answers, the projections run, notifications flow or are degraded. */
+/**
+ * Liveness and readiness: the event store answers, the projections run, notifications flow or
+ * are degraded. Anyone learns up or down; positions, counts and errors are for operators.
+ */
 @ApiTags('operations')
 @Controller('health')
 @Public()
@@ -20,12 +24,20 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
-  check() {
-    return this.health.check([
+  async check(@CurrentIdentity() identity?: Identity) {
+    const checks = this.health.check([
       () => this.eventStore(),
       () => this.projectionsHealth(),
       () => this.notificationsHealth(),
     ]);
+    if (identity?.actor.role === 'operator') return checks;
+    try {
+      return { status: (await checks).status };
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException)
+        throw new ServiceUnavailableException('the service is not ready');
+      throw error;
+    }
   }
 
   @Get('live')

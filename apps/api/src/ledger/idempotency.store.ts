@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { v5 as uuidv5 } from 'uuid';
-import { IdempotencyKeyConflictError } from '../problem/application-errors';
+import {
+  IdempotencyKeyConflictError,
+  IdempotencyKeyInProgressError,
+} from '../problem/application-errors';
 import { isUniqueViolation, type CommandSideDb } from './command-side.db';
 
 /** Namespace for event ids derived from an Idempotency-Key (any fixed UUID works; this one is ours). */
@@ -88,10 +91,8 @@ export class IdempotencyStore {
         kind: 'completed',
         outcome: { id: record.joint_venture_id, version: Number(record.version) },
       };
-    if (Date.parse(now) - Date.parse(record.created_at) < this.leaseMs)
-      throw new IdempotencyKeyConflictError(
-        'a request with this Idempotency-Key is still in progress; retry later',
-      );
+    const leaseLeftMs = this.leaseMs - (Date.parse(now) - Date.parse(record.created_at));
+    if (leaseLeftMs > 0) throw new IdempotencyKeyInProgressError(Math.ceil(leaseLeftMs / 1000));
     return {
       kind: 'unfinished',
       firstRevision: record.first_revision === null ? null : Number(record.first_revision),
