@@ -5,7 +5,7 @@ import { authenticateRequests } from '../auth/authentication.hook';
 import { parseJsonBodies } from './json-body.parser';
 import { rateLimitHooks } from './rate-limits';
 import { addSecurityHeaders, DOCS_HELMET } from './security-headers';
-import { httpError, limitSlowHeaders } from './server-options';
+import { httpError } from './server-options';
 
 /** Longer URLs get 414 (well under HTTP_MAX_HEADER_BYTES, which counts the request line too). */
 export const MAX_URL_LENGTH = 4096;
@@ -29,7 +29,6 @@ export async function installHttpPipeline(
 ): Promise<void> {
   // @nestjs/platform-fastify pins its own copy of fastify 5; ours (same major) types the hooks.
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
-  limitSlowHeaders(app.getHttpServer(), config);
   // Before helmet's own onRoute hook, which turns `route.helmet` into the route's policy.
   fastify.addHook('onRoute', (route) => {
     if (!isDocsPath(route.url)) return;

@@ -1,7 +1,7 @@
 import type { AppConfig } from '@app/runtime';
 import type { FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES, type Server } from 'node:http';
+import { STATUS_CODES, type ServerOptions } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { sendProblem } from '../problem/problem-details.filter';
 import { toProblem } from '../problem/problem-details';
@@ -35,14 +35,21 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
 
 /** Fastify's settings: body and header limits, timeouts for idle and slow clients, proxies. */
 export function serverOptionsOf(config: AppConfig): FastifyServerOptions & {
-  http: { maxHeaderSize: number };
+  http: ServerOptions;
 } {
+  const headersTimeout = Math.min(config.HTTP_HEADERS_TIMEOUT_MS, config.HTTP_REQUEST_TIMEOUT_MS);
   return {
     bodyLimit: config.BODY_LIMIT_BYTES,
     connectionTimeout: config.HTTP_CONNECTION_TIMEOUT_MS,
     keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
-    http: { maxHeaderSize: config.HTTP_MAX_HEADER_BYTES },
+    http: {
+      maxHeaderSize: config.HTTP_MAX_HEADER_BYTES,
+      // Slow headers (slowloris), which Fastify has no option for; Node looks for overdue
+      // requests every connectionsCheckingInterval (30 s by default: too coarse for these limits).
+      headersTimeout,
+      connectionsCheckingInterval: Math.max(100, Math.min(5_000, Math.floor(headersTimeout / 2))),
+    },
     trustProxy: trustProxyOf(config.TRUST_PROXY),
     clientErrorHandler: answerClientError,
     // A malformed percent-encoding or an over-long path parameter, found while routing.
@@ -52,11 +59,6 @@ export function serverOptionsOf(config: AppConfig): FastifyServerOptions & {
       return typeof given === 'string' && /^[\x21-\x7e]{1,100}$/.test(given) ? given : randomUUID();
     },
   };
-}
-
-/** Node's own limit on slow headers (slowloris), which Fastify has no option for. */
-export function limitSlowHeaders(server: Server, config: AppConfig): void {
-  server.headersTimeout = Math.min(config.HTTP_HEADERS_TIMEOUT_MS, config.HTTP_REQUEST_TIMEOUT_MS);
 }
 
 function trustProxyOf(value: string | undefined): false | string[] {

@@ -25,9 +25,17 @@ function unmatchedRoute(request: FastifyRequest, error: NotFoundException): Erro
   return allowed.length > 0 ? new MethodNotAllowedError(request.method, path, allowed) : error;
 }
 
+/** A body is on its way that nothing has read: the request was refused before parsing. */
+const hasUnreadBody = (request: FastifyRequest) =>
+  request.body === undefined &&
+  (Number(request.headers['content-length']) > 0 || 'transfer-encoding' in request.headers);
+
 /** Answers with the error's problem document and the headers it needs. */
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: unknown): void {
-  const body = { ...toProblem(error), instance: request.url };
+  const body = { ...toProblem(error), instance: request.url.split('?')[0] };
+  // Closing costs a refused client a reconnect; keeping the connection would cost the service
+  // reading a body (up to BODY_LIMIT_BYTES) that nobody needs.
+  if (body.status < 500 && hasUnreadBody(request)) void reply.header('connection', 'close');
   void reply
     .status(body.status)
     .headers(problemHeaders(error, body.status))

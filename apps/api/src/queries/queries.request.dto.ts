@@ -3,7 +3,7 @@ import { PHASES, type Phase } from '@app/domain';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { IsMemberState } from '../shared/validators';
+import { IsMemberState, IsPlainText } from '../shared/validators';
 
 export class ListJointVenturesQuery {
   @ApiPropertyOptional({ enum: PHASES, example: 'production' })
@@ -20,6 +20,7 @@ export class ListJointVenturesQuery {
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  @IsPlainText()
   q?: string;
 
   @ApiPropertyOptional({ example: DEFAULT_PAGE_SIZE, maximum: MAX_PAGE_SIZE })

@@ -17,7 +17,7 @@ import {
 } from 'class-validator';
 import { applyDecorators, Param, ParseUUIDPipe } from '@nestjs/common';
 import { RequestValidationError } from '../problem/application-errors';
-import { IsMemberState, SharesAddUpToWhole, UniqueBy } from './validators';
+import { IsMemberState, IsPlainText, SharesAddUpToWhole, UniqueBy } from './validators';
 
 export const ENTERPRISE_CODE = /^[A-Z0-9][A-Z0-9._-]{0,39}$/;
 export const PRODUCT_CODE = /^[A-Z0-9][A-Z0-9./-]{0,39}$/;
@@ -30,13 +30,18 @@ export const IsCalendarDate = () =>
     IsISO8601({ strict: true }, { message: '$property must be a real calendar date' }),
   );
 
-export const IsText = (max: number) =>
+/** A name or label: one line of visible text. */
+export const IsText = (max: number, { multiline = false } = {}) =>
   applyDecorators(
     IsString(),
     MinLength(1),
     MaxLength(max),
     Matches(/\S/, { message: '$property must not be blank' }),
+    IsPlainText({ multiline }),
   );
+
+/** Free text (a reason): visible text that may break lines. */
+export const IsFreeText = (max: number) => IsText(max, { multiline: true });
 
 /** A positive whole number of units. */
 export const IsQuantity = () => applyDecorators(IsInt(), Min(1), Max(1_000_000_000));
@@ -57,7 +62,7 @@ export const IsProductCode = () =>
 export class ReasonDto {
   @ApiPropertyOptional({ example: 'Decision IMEC-21/4, item 3', maxLength: 2000 })
   @IsOptional()
-  @IsText(2000)
+  @IsFreeText(2000)
   reason?: string;
 }
 
