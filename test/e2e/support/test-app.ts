@@ -18,8 +18,10 @@ export type TestApp = Readonly<{
   app: NestFastifyApplication;
   config: AppConfig;
   dataDir: string;
-  /** A client sending a bearer token for this actor (or none). */
+  /** A client sending a bearer token for this actor (or none); AUTH_MODE=local. */
   as(actor?: Actor): Promise<Client>;
+  /** A client sending this bearer token. */
+  withToken(token: string): Client;
   /** A client sending raw requests, for headers and bodies a well-behaved client would not send. */
   raw(options: Parameters<NestFastifyApplication['inject']>[0]): Promise<Reply>;
   close(): Promise<void>;
@@ -32,8 +34,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const app = await createApp(config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
-  // Signed with the key the service created in its data folder, as `npm run token` signs.
-  const tokens = localTokensOf(config, { createKey: false });
+  // Signed with the key the service created in its data folder, as `npm run token` signs
+  // (AUTH_MODE=local only: with oidc, tests sign with their identity providers).
+  const tokens = config.AUTH_MODE === 'local' ? localTokensOf(config, { createKey: false }) : null;
 
   const raw = async (options: Parameters<NestFastifyApplication['inject']>[0]): Promise<Reply> => {
     const response = await app.inject(options);
@@ -42,10 +45,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     return { status: response.statusCode, body, headers: response.headers };
   };
 
-  const as = async (actor?: Actor): Promise<Client> => {
-    const auth: Record<string, string> = actor
-      ? { authorization: `Bearer ${await tokens.issue(actor)}` }
-      : {};
+  const client = (auth: Record<string, string>): Client => {
     const send =
       (method: 'GET' | 'POST' | 'PUT') =>
       (url: string, body?: unknown, headers: Record<string, string> = {}) =>
@@ -61,12 +61,18 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       put: send('PUT'),
     };
   };
+  const as = async (actor?: Actor): Promise<Client> => {
+    if (!actor) return client({});
+    if (!tokens) throw new Error('as(actor) signs AUTH_MODE=local tokens only');
+    return client({ authorization: `Bearer ${await tokens.issue(actor)}` });
+  };
 
   return {
     app,
     config,
     dataDir,
     as,
+    withToken: (token) => client({ authorization: `Bearer ${token}` }),
     raw,
     close: async () => {
       await app.close();

@@ -118,6 +118,7 @@ export async function startIdentityProvider(
     fetches: () => fetches,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        if (!server.listening) return resolve();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),

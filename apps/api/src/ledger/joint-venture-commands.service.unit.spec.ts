@@ -8,7 +8,11 @@ import {
 import { createSqliteReadModelDb } from '@app/read-models';
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import { ConcurrencyConflictError, NameTakenError } from '../problem/application-errors';
+import {
+  ConcurrencyConflictError,
+  IdempotencyKeyInProgressError,
+  NameTakenError,
+} from '../problem/application-errors';
 import { migrateCommandSide, type CommandSideTables } from './command-side.db';
 import { IdempotencyStore } from './idempotency.store';
 import { JointVentureCommandService, type CommandRequest } from './joint-venture-commands.service';
@@ -125,9 +129,14 @@ describe('JointVentureCommandService', () => {
     await expect(commands.execute(request(establish, { idempotencyKey: 'k-3' }))).rejects.toThrow(
       'after the write',
     );
-    await expect(commands.execute(request(establish, { idempotencyKey: 'k-3' }))).rejects.toThrow(
-      'still in progress',
-    );
+    const retry = commands.execute(request(establish, { idempotencyKey: 'k-3' }));
+    await expect(retry).rejects.toThrow('still in progress');
+    // ...and when to retry: what is left of the 60 s lease, in whole seconds (Retry-After).
+    const { retryAfterSeconds } = (await retry.catch(
+      (error) => error,
+    )) as IdempotencyKeyInProgressError;
+    expect(retryAfterSeconds).toBeGreaterThan(0);
+    expect(retryAfterSeconds).toBeLessThanOrEqual(60);
   });
 
   it('gives up with a conflict after the bounded number of re-decisions', async () => {
