@@ -94,6 +94,23 @@ describe('request bounds', () => {
       ]);
     });
 
+    it.each([['null'], ['[]'], ['"text"'], ['42']])(
+      'refuses %s: a body is a JSON object',
+      async (json) => {
+        const reply = await send(json, 'application/json', `${jv}/development/start`);
+        expectProblem(reply, 400);
+        expect(reply.body.errors).toEqual([
+          { field: 'body', message: 'the body must be a JSON object' },
+        ]);
+      },
+    );
+
+    it('takes null for no optional field', async () => {
+      const reply = await manager.post(`${jv}/development/start`, { reason: null });
+      expectProblem(reply, 400);
+      expect(reply.body.errors).toEqual([expect.objectContaining({ field: 'reason' })]);
+    });
+
     it('refuses __proto__ keys', async () => {
       expectProblem(await send('{"__proto__": {"admin": true}}'), 400);
     });

@@ -9,6 +9,7 @@ import { TOKEN_VERIFIER } from './auth/authentication.hook';
 import { installHttpPipeline } from './http/http-pipeline';
 import { serverOptionsOf } from './http/server-options';
 import { createValidationPipe } from './problem/validation';
+import { completeApiDocument } from './shared/api-document';
 import { MemberStateConstraint } from './shared/validators';
 
 /** Builds the HTTP application; `main.ts` listens, tests inject requests or listen on port 0. */
@@ -42,7 +43,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
+  const generated = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Joint-venture lifecycle ledger')
@@ -54,6 +55,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       .addBearerAuth()
       .build(),
   );
+  const document = completeApiDocument(generated, config);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

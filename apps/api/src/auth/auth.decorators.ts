@@ -1,6 +1,12 @@
 import type { Actor, Role } from '@app/domain';
 import type { Identity } from '@app/runtime';
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  createParamDecorator,
+  ExecutionContext,
+  SetMetadata,
+} from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
 import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants';
 
 export const PUBLIC_ROUTE = 'auth:public';
@@ -36,7 +42,11 @@ export const Public =
   };
 
 /** Only actors with one of these roles reach the route; every other route needs only a valid token. */
-export const Roles = (...roles: Role[]) => SetMetadata(ALLOWED_ROLES, roles);
+export const Roles = (...roles: Role[]) =>
+  applyDecorators(
+    SetMetadata(ALLOWED_ROLES, roles),
+    ApiResponse({ status: 403, description: `only for the role ${roles.join(' or ')}` }),
+  );
 
 /** The authenticated actor (what events record), put on the request by the authentication hook. */
 export const CurrentActor = createParamDecorator(

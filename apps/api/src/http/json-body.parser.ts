@@ -42,7 +42,7 @@ function longArrayIn(value: unknown, limit: number, path = ''): string | undefin
 const refuse = (field: string, message: string) => new RequestValidationError([{ field, message }]);
 
 /**
- * The only body parser: `application/json` in UTF-8, bounded before validation walks it.
+ * The only body parser: a JSON object in UTF-8, bounded before validation walks it.
  * Invalid UTF-8 is refused (not replaced), nesting is checked on the text before parsing, and
  * array lengths after; `__proto__` and `constructor.prototype` are refused as Fastify refuses
  * them. Any other media type gets 415.
@@ -73,6 +73,9 @@ export function parseJsonBodies(fastify: FastifyInstance, limits: JsonLimits): v
         );
       parseJson(request, text, (error, parsed) => {
         if (error) return done(error);
+        // Every route takes an object; `null`, a list or a bare value is never a request.
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+          return done(refuse('body', 'the body must be a JSON object'));
         const field = longArrayIn(parsed, limits.maxArrayItems);
         if (field)
           return done(

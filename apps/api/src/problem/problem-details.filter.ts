@@ -1,29 +1,36 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Logger, NotFoundException } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import type { FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { MethodNotAllowedError } from './application-errors';
 import { problemHeaders, toProblem } from './problem-details';
 
-const METHODS: readonly HTTPMethods[] = [
-  'GET',
-  'HEAD',
-  'POST',
-  'PUT',
-  'PATCH',
-  'DELETE',
-  'OPTIONS',
-];
-
 /**
  * No route matched: a 405 with `Allow` when the path takes other methods, else the 404.
- * (Fastify itself answers 404 for both.)
+ * (Fastify itself answers 404 for both, or 400 when a method it expects a body with, such as
+ * QUERY, comes without one.)
  */
-function unmatchedRoute(request: FastifyRequest, error: NotFoundException): Error {
+function unmatchedRoute(request: FastifyRequest, error: unknown): unknown {
   const path = request.url.split('?')[0];
-  const allowed = METHODS.filter(
+  const allowed = (request.server.supportedMethods as HTTPMethods[]).filter(
     (method) => method !== request.method && request.server.findRoute({ method, url: path }),
   );
-  return allowed.length > 0 ? new MethodNotAllowedError(request.method, path, allowed) : error;
+  if (allowed.length > 0) return new MethodNotAllowedError(request.method, path, allowed);
+  return error instanceof NotFoundException
+    ? error
+    : new NotFoundException(`Cannot ${request.method} ${path}`);
 }
+
+/** Errors about a request's body or media type, which mean nothing where no route matched. */
+const isRoutingOrBodyError = (error: unknown) =>
+  error instanceof NotFoundException ||
+  String((error as { code?: unknown })?.code ?? '').startsWith('FST_ERR_CTP_') ||
+  (error instanceof HttpException && [400, 413, 415].includes(error.getStatus()));
 
 /** A body is on its way that nothing has read: the request was refused before parsing. */
 const hasUnreadBody = (request: FastifyRequest) =>
@@ -51,7 +58,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const error =
-      caught instanceof NotFoundException && request.routeOptions.url === undefined
+      request.routeOptions.url === undefined && isRoutingOrBodyError(caught)
         ? unmatchedRoute(request, caught)
         : caught;
     if (toProblem(error).status >= 500)

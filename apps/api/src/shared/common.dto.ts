@@ -3,7 +3,6 @@ import { Type } from 'class-transformer';
 import {
   IsInt,
   IsISO8601,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -14,6 +13,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  ValidateIf,
 } from 'class-validator';
 import { applyDecorators, Param, ParseUUIDPipe } from '@nestjs/common';
 import { RequestValidationError } from '../problem/application-errors';
@@ -22,6 +22,13 @@ import { IsMemberState, IsPlainText, SharesAddUpToWhole, UniqueBy } from './vali
 export const ENTERPRISE_CODE = /^[A-Z0-9][A-Z0-9._-]{0,39}$/;
 export const PRODUCT_CODE = /^[A-Z0-9][A-Z0-9./-]{0,39}$/;
 export const MAX_PARTNERS = 50;
+
+/**
+ * The field may be left out, but not sent as null (class-validator's IsOptional lets null
+ * through, and a null would then be recorded as the value).
+ */
+export const IsOmittable = () =>
+  ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 /** A calendar date, `YYYY-MM-DD`, that exists. */
 export const IsCalendarDate = () =>
@@ -61,7 +68,7 @@ export const IsProductCode = () =>
 /** Every command body may say why. */
 export class ReasonDto {
   @ApiPropertyOptional({ example: 'Decision IMEC-21/4, item 3', maxLength: 2000 })
-  @IsOptional()
+  @IsOmittable()
   @IsFreeText(2000)
   reason?: string;
 }
@@ -133,7 +140,7 @@ export class ProductLineDto {
   name!: string;
 
   @ApiPropertyOptional({ example: 'CSTO-STD-0042' })
-  @IsOptional()
+  @IsOmittable()
   @IsText(100)
   standard?: string;
 }
