@@ -10,14 +10,8 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-imports': 'off',
     },
   },
-  {
-    // The domain is pure: no framework, no driver, no other layer.
-    files: ['libs/domain/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: ['@nestjs/*', 'kafkajs', '@kurrent/*', 'better-sqlite3', 'pg', 'kysely', '@app/*', 'fs', 'node:*'] }],
-    },
-  },
+  // Which code may import which (the domain's purity included) is checked by dependency-cruiser:
+  // .dependency-cruiser.cjs, run by `npm run lint` after ESLint.
 );

@@ -42,7 +42,7 @@ describe('authentication and roles', () => {
     expect(await historyLength()).toBe(1);
   });
 
-  it('keeps viewers and auditors from recording facts, and viewers from the audit trail', async () => {
+  it('keeps viewers and auditors from running commands, and viewers from the audit trail', async () => {
     for (const actor of [VIEWER, AUDITOR]) {
       const reply = await (await testApp.as(actor)).post(`${jv}/development/start`, {});
       expect(reply.status).toBe(403);
@@ -95,7 +95,10 @@ describe('authentication and roles', () => {
       expect((await (await testApp.as(actor)).get('/health')).body).toEqual({ status: 'ok' });
     const details = await (await testApp.as(OPERATOR)).get('/health');
     expect(details.body.info.eventStore.status).toBe('up');
-    expect(details.body.info.projections.JointVentureSummaries).toHaveProperty('checkpoint');
+    expect(details.body.info.consumers.JointVentureSummaries).toHaveProperty('checkpoint');
+    expect((await testApp.raw({ method: 'GET', url: '/health/ready' })).body).toEqual({
+      status: 'ok',
+    });
     const docs = await testApp.raw({ method: 'GET', url: '/docs-json' });
     expect(docs.status).toBe(200);
     expect(Object.keys(docs.body.paths)).toEqual(

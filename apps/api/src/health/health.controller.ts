@@ -1,14 +1,21 @@
 import { EVENT_STORE, type EventStore } from '@app/event-store';
-import { Notifications, Projections } from '@app/runtime';
-import type { Identity } from '@app/runtime';
+import { Consumers, STORAGE, type Identity, type Storage } from '@app/runtime';
 import { Controller, Get, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthCheckResult,
+} from '@nestjs/terminus';
 import { CurrentIdentity, Public } from '../auth/auth.decorators';
 
 /**
- * Liveness and readiness: the event store answers, the projections run, notifications flow or
- * are degraded. Anyone learns up or down; positions, counts and errors are for operators.
+ * Liveness, readiness and the details. Ready means what this process must do itself: serve
+ * commands (the event store answers) and queries (the SQL database answers). Consumer trouble (a
+ * lagging, failing or parking projection, an unreachable broker) shows as `degraded` in the
+ * details and in the metrics, never as unready: it must not take the API out of a load balancer.
+ * Anyone learns up or down; positions, counts and errors are for operators.
  */
 @ApiTags('operations')
 @Controller('health')
@@ -18,26 +25,27 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Optional() private readonly projections?: Projections,
-    @Optional() private readonly notifications?: Notifications,
+    @Inject(STORAGE) private readonly storage: Storage,
+    @Optional() private readonly consumers?: Consumers,
   ) {}
 
   @Get()
   @HealthCheck()
-  async check(@CurrentIdentity() identity?: Identity) {
-    const checks = this.health.check([
-      () => this.eventStore(),
-      () => this.projectionsHealth(),
-      () => this.notificationsHealth(),
+  check(@CurrentIdentity() identity?: Identity) {
+    return this.forCaller(identity, [
+      () => this.probe('eventStore', () => this.store.ping()),
+      () => this.probe('database', () => this.storage.sql.ping()),
+      () => this.consumersHealth(),
     ]);
-    if (identity?.actor.role === 'operator') return checks;
-    try {
-      return { status: (await checks).status };
-    } catch (error) {
-      if (error instanceof ServiceUnavailableException)
-        throw new ServiceUnavailableException('the service is not ready');
-      throw error;
-    }
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  ready(@CurrentIdentity() identity?: Identity) {
+    return this.forCaller(identity, [
+      () => this.probe('eventStore', () => this.store.ping()),
+      () => this.probe('database', () => this.storage.sql.ping()),
+    ]);
   }
 
   @Get('live')
@@ -45,33 +53,50 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  private async eventStore() {
-    const indicator = this.indicators.check('eventStore');
+  /** Operators get the details; anyone else up (200) or down (503) only. */
+  private async forCaller(
+    identity: Identity | undefined,
+    checks: Parameters<HealthCheckService['check']>[0],
+  ): Promise<HealthCheckResult | Pick<HealthCheckResult, 'status'>> {
+    const result = this.health.check(checks);
+    if (identity?.actor.role === 'operator') return result;
     try {
-      await this.store.ping();
+      return { status: (await result).status };
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException)
+        throw new ServiceUnavailableException('the service is not ready');
+      throw error;
+    }
+  }
+
+  private async probe(key: string, ping: () => Promise<void>) {
+    const indicator = this.indicators.check(key);
+    try {
+      await ping();
       return indicator.up();
     } catch (error) {
       return indicator.down({ message: String(error) });
     }
   }
 
-  /**
-   * An unreachable broker degrades notifications but not the service: commands are still
-   * recorded, and the notifier catches up from its checkpoint once the broker is back.
-   */
-  private notificationsHealth() {
-    const indicator = this.indicators.check('notifications');
-    if (!this.notifications) return indicator.up({ mode: 'off in this process' });
-    const { name: _name, ...status } = this.notifications.status();
-    return indicator.up({ ...status, state: status.degraded ? 'degraded' : 'ok' });
-  }
-
-  private projectionsHealth() {
-    const indicator = this.indicators.check('projections');
-    if (!this.projections) return indicator.up({ mode: 'not hosted in this process' });
-    const statuses = this.projections.status();
-    const details = Object.fromEntries(statuses.map(({ name, ...status }) => [name, status]));
-    const healthy = statuses.every((status) => status.running && status.lastError === null);
-    return healthy ? indicator.up(details) : indicator.down(details);
+  /** Up whatever the consumers' state: each one's role, checkpoint and trouble in the details. */
+  private consumersHealth() {
+    const indicator = this.indicators.check('consumers');
+    if (!this.consumers) return indicator.up({ mode: 'not hosted in this process' });
+    const statuses = [
+      ...this.consumers.projectionStatus(),
+      ...(this.consumers.notifierStatus() ? [this.consumers.notifierStatus()!] : []),
+    ];
+    const details = Object.fromEntries(
+      statuses.map(({ name, ...status }) => [
+        name,
+        {
+          ...status,
+          state: status.degraded ? 'degraded' : status.role === 'standby' ? 'standby' : 'ok',
+        },
+      ]),
+    );
+    const degraded = statuses.some((status) => status.degraded);
+    return indicator.up({ state: degraded ? 'degraded' : 'ok', ...details });
   }
 }
