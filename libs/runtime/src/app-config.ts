@@ -18,7 +18,12 @@ import {
   type ValidationError,
 } from 'class-validator';
 import { resolve } from 'node:path';
-import { parseTrustedIssuers, TrustedIssuer, UnparsableIssuers } from './auth/trusted-issuer';
+import {
+  IsTrustedIssuerList,
+  parseTrustedIssuers,
+  STATE_CODE,
+  TrustedIssuer,
+} from './auth/trusted-issuer';
 
 const list = ({ value }: { value: unknown }) =>
   typeof value === 'string'
@@ -53,33 +58,6 @@ const shown = (key: string, value: string | undefined) =>
 const int = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
-const STATE_CODE = /^[A-Z][A-Z0-9]{1,9}$/;
-
-function issuersProblem(value: unknown, config: AppConfig): string | undefined {
-  if (value instanceof UnparsableIssuers) return `must be a JSON array of issuers: ${value.reason}`;
-  if (!Array.isArray(value) || value.length === 0)
-    return 'must be a JSON array of at least one issuer';
-  const names = value.map((item: TrustedIssuer) => item?.issuer);
-  if (new Set(names).size !== names.length) return 'names the same issuer twice';
-  const vouchable = [...config.MEMBER_STATES, config.COMMISSION_MEMBER_STATE];
-  const unknown = value
-    .flatMap((item: TrustedIssuer) => (Array.isArray(item?.memberStates) ? item.memberStates : []))
-    .filter((state) => !vouchable.includes(state));
-  if (unknown.length > 0)
-    return `memberStates ${unknown.join(', ')} are neither MEMBER_STATES nor COMMISSION_MEMBER_STATE`;
-  return undefined;
-}
-/** AUTH_ISSUERS as a whole: a list, each issuer once, vouching only for known states. */
-const IsIssuerList = () =>
-  ValidateBy({
-    name: 'isIssuerList',
-    validator: {
-      validate: (value: unknown, args?: ValidationArguments) =>
-        issuersProblem(value, args?.object as AppConfig) === undefined,
-      defaultMessage: (args?: ValidationArguments) =>
-        issuersProblem(args?.value, args?.object as AppConfig) ?? '',
-    },
-  });
 const IsNotAMemberState = () =>
   ValidateBy({
     name: 'isNotAMemberState',
@@ -141,7 +119,7 @@ export class AppConfig {
   /** AUTH_MODE=oidc: a JSON array of TrustedIssuer (issuer, jwksUrl, audience, ...). */
   @ValidateIf((config: AppConfig) => config.AUTH_MODE === 'oidc')
   @Transform(parseTrustedIssuers)
-  @IsIssuerList()
+  @IsTrustedIssuerList()
   @ValidateNested({ each: true })
   AUTH_ISSUERS?: TrustedIssuer[] = undefined;
   /** Claim names (or dotted paths into nested claims) of the role and the member state. */

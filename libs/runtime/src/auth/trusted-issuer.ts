@@ -17,6 +17,8 @@ export type Algorithm = (typeof ALLOWED_ALGORITHMS)[number];
 export const DEFAULT_ALGORITHMS: readonly Algorithm[] = ALLOWED_ALGORITHMS;
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** A member state or the commission's scope, as tokens and configuration name them. */
+export const STATE_CODE = /^[A-Z][A-Z0-9]{1,9}$/;
 
 /** https, or http to this machine only (a local identity provider in development and tests). */
 function jwksUrlProblem(value: unknown): string | undefined {
@@ -74,7 +76,7 @@ export class TrustedIssuer {
   @IsOptional()
   @IsArray()
   @ArrayNotEmpty()
-  @Matches(/^[A-Z][A-Z0-9]{1,9}$/, {
+  @Matches(STATE_CODE, {
     each: true,
     message: 'each member state must be a code such as RU',
   })
@@ -105,3 +107,33 @@ export function parseTrustedIssuers({ value }: { value: unknown }): unknown {
       : item,
   );
 }
+
+/** What AUTH_ISSUERS as a whole is checked against: the states an issuer may vouch for. */
+type Vouchable = Readonly<{ MEMBER_STATES: readonly string[]; COMMISSION_MEMBER_STATE: string }>;
+
+function issuersProblem(value: unknown, config: Vouchable): string | undefined {
+  if (value instanceof UnparsableIssuers) return `must be a JSON array of issuers: ${value.reason}`;
+  if (!Array.isArray(value) || value.length === 0)
+    return 'must be a JSON array of at least one issuer';
+  const names = value.map((item: TrustedIssuer) => item?.issuer);
+  if (new Set(names).size !== names.length) return 'names the same issuer twice';
+  const vouchable = [...config.MEMBER_STATES, config.COMMISSION_MEMBER_STATE];
+  const unknown = value
+    .flatMap((item: TrustedIssuer) => (Array.isArray(item?.memberStates) ? item.memberStates : []))
+    .filter((state) => !vouchable.includes(state));
+  if (unknown.length > 0)
+    return `memberStates ${unknown.join(', ')} are neither MEMBER_STATES nor COMMISSION_MEMBER_STATE`;
+  return undefined;
+}
+
+/** AUTH_ISSUERS as a whole: a list, each issuer once, vouching only for known states. */
+export const IsTrustedIssuerList = () =>
+  ValidateBy({
+    name: 'isTrustedIssuerList',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) =>
+        issuersProblem(value, args?.object as Vouchable) === undefined,
+      defaultMessage: (args?: ValidationArguments) =>
+        issuersProblem(args?.value, args?.object as Vouchable) ?? '',
+    },
+  });
