@@ -4,6 +4,7 @@
  * child process (real TCP, its own event loop), so the attackers' cost lands on the server only.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { SignJWT } from 'jose';
 import { startApiProcess, type ApiProcess } from '../e2e/support/api-process';
@@ -25,6 +26,8 @@ type Phase = Readonly<{
   attacks: number;
   /** Status codes the attackers got, e.g. `401 x 812`. */
   attackStatuses: string;
+  /** CPU seconds the API process used during the phase (Linux /proc), if known. */
+  apiCpuSeconds?: number;
 }>;
 
 export type FloodResult = Readonly<{ options: FloodOptions; phases: readonly Phase[] }>;
@@ -46,6 +49,17 @@ function sign(secret: string, claims: Record<string, string>): Promise<string> {
 function nestedBody(bytes: number): Buffer {
   const depth = Math.floor((bytes - 1) / 6);
   return Buffer.from(`${'{"a":'.repeat(depth)}0${'}'.repeat(depth)}`);
+}
+
+/** User + system CPU seconds of a process so far, from /proc (Linux); undefined elsewhere. */
+function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Sends `body` again and again until `until`, counting replies by status. */
@@ -145,6 +159,7 @@ export async function measureAuthFlood(
       progress(`  ${label}`);
       const until = Date.now() + options.durationMs;
       const statuses = new Map<string, number>();
+      const cpuBefore = cpuSecondsOf(api.pid);
       const attackers =
         authorization === null
           ? []
@@ -152,7 +167,10 @@ export async function measureAuthFlood(
               attack(api, body, authorization, until, statuses),
             );
       const [reader] = await Promise.all([read(api, path, manager, until), ...attackers]);
+      const cpuAfter = cpuSecondsOf(api.pid);
       phases.push({
+        apiCpuSeconds:
+          cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore,
         label,
         reads: reader.reads,
         readErrors: reader.errors,
@@ -192,6 +210,7 @@ export function floodRows({ options, phases }: FloodResult): Row[] {
     figure:
       `${int(phase.reads)} reads / ${seconds} s` +
       (phase.readErrors ? ` (${int(phase.readErrors)} failed)` : '') +
+      (phase.apiCpuSeconds === undefined ? '' : `; API CPU ${phase.apiCpuSeconds.toFixed(1)} s`) +
       (index === 0
         ? ''
         : `; ${int(phase.attacks)} posts of ${kib} KiB answered (${phase.attackStatuses || 'none'})`),
