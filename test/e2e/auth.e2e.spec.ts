@@ -2,6 +2,7 @@ import {
   AUDITOR,
   establishBody,
   KZ_MANAGER,
+  OPERATOR,
   RU_MANAGER,
   startTestApp,
   VIEWER,
@@ -76,7 +77,7 @@ describe('authentication and roles', () => {
   });
 
   it('serves metrics to operators only', async () => {
-    const operator = await testApp.as({ subject: 'otto', role: 'operator', memberState: 'KG' });
+    const operator = await testApp.as(OPERATOR);
     const metrics = await operator.get('/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.body).toContain(
@@ -86,10 +87,18 @@ describe('authentication and roles', () => {
     expect((await (await testApp.as(VIEWER)).get('/metrics')).status).toBe(403);
   });
 
-  it('serves health and the OpenAPI document without a token', async () => {
+  it('serves health and the OpenAPI document without a token, health details to operators', async () => {
     const health = await testApp.raw({ method: 'GET', url: '/health' });
     expect(health.status).toBe(200);
-    expect(health.body.info.eventStore.status).toBe('up');
+    expect(health.body).toEqual({ status: 'ok' });
+    for (const actor of [VIEWER, AUDITOR])
+      expect((await (await testApp.as(actor)).get('/health')).body).toEqual({ status: 'ok' });
+    const details = await (await testApp.as(OPERATOR)).get('/health');
+    expect(details.body.info.eventStore.status).toBe('up');
+    expect(details.body.info.consumers.JointVentureSummaries).toHaveProperty('checkpoint');
+    expect((await testApp.raw({ method: 'GET', url: '/health/ready' })).body).toEqual({
+      status: 'ok',
+    });
     const docs = await testApp.raw({ method: 'GET', url: '/docs-json' });
     expect(docs.status).toBe(200);
     expect(Object.keys(docs.body.paths)).toEqual(

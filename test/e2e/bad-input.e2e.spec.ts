@@ -1,3 +1,4 @@
+import { localTokensOf } from '@app/runtime';
 import {
   AUDITOR,
   batchBody,
@@ -297,7 +298,6 @@ describe('bad input over HTTP', () => {
   });
 
   async function tokenFor(): Promise<string> {
-    const { TokenService } = await import('../../apps/api/src/auth/token.service');
-    return testApp.app.get(TokenService).issue(RU_MANAGER);
+    return localTokensOf(testApp.config, { createKey: false }).issue(RU_MANAGER);
   }
 });

@@ -1,13 +1,12 @@
 import { CHASSIS } from '@app/domain/testing';
 import { foldEvents, fromStored, type Actor } from '@app/domain';
 import { JOINT_VENTURE_PROJECTIONS } from '@app/read-models';
-import { loadConfig, type AppConfig } from '@app/runtime';
+import { loadConfig, localTokensOf, type AppConfig } from '@app/runtime';
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TokenService } from '../../apps/api/src/auth/token.service';
 import { startApiProcess, type ApiProcess, type ProcessExit } from './support/api-process';
 import {
   driveLoadUntilKilled,
@@ -24,7 +23,7 @@ import {
   replayAll,
   snapshotTables,
 } from './support/sqlite-snapshot';
-import { AUDITOR, BY_MANAGER, eventually, RU_MANAGER, VIEWER } from './support/test-app';
+import { AUDITOR, BY_MANAGER, eventually, OPERATOR, RU_MANAGER, VIEWER } from './support/test-app';
 
 const WORKERS = 8;
 const KILL_AFTER_ACKS = 150;
@@ -62,14 +61,9 @@ describe('crash recovery: SIGKILL mid-load, restart on the same SQLite file', ()
     scratchDir = mkdtempSync(join(tmpdir(), 'jv-crash-scratch-'));
     const jwtSecret = randomBytes(32).toString('base64url');
     config = loadConfig({ DATA_DIR: dataDir, JWT_SECRET: jwtSecret });
-    const tokens = TokenService.fromSettings({
-      secret: jwtSecret,
-      dataDir,
-      issuer: config.JWT_ISSUER,
-      audience: config.JWT_AUDIENCE,
-    });
+    const tokens = localTokensOf(config, { createKey: false });
     const tokenOf = new Map<Actor, string>();
-    for (const actor of [RU_MANAGER, BY_MANAGER, AUDITOR, VIEWER])
+    for (const actor of [RU_MANAGER, BY_MANAGER, AUDITOR, VIEWER, OPERATOR])
       tokenOf.set(actor, await tokens.issue(actor));
     get = (actor, path) => request(api!.baseUrl, tokenOf.get(actor)!, 'GET', path);
 
@@ -145,7 +139,7 @@ describe('crash recovery: SIGKILL mid-load, restart on the same SQLite file', ()
   it('resumes the projections from their checkpoints until they reach the log head', async () => {
     expect(atCrash.head).not.toBeNull();
     await eventually(async () => {
-      const health = await request(api!.baseUrl, undefined, 'GET', '/health');
+      const health = await get(OPERATOR, '/health');
       const projections = health.body.details.consumers;
       expect(health.status).toBe(200);
       for (const name of PROJECTIONS)

@@ -14,19 +14,18 @@ import {
   type RecordedEvent,
 } from '@app/event-store';
 import { KafkaPublisher, type LifecycleCloudEvent } from '@app/notifications';
-import { loadConfig } from '@app/runtime';
+import { loadConfig, localTokensOf } from '@app/runtime';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TokenService } from '../../apps/api/src/auth/token.service';
 import { startApiProcess, type ApiProcess } from '../e2e/support/api-process';
 import { driveLoadUntilKilled } from '../e2e/support/crash-load';
 import { checkpoints, headPosition, openCrashCopy } from '../e2e/support/sqlite-snapshot';
 import {
-  AUDITOR,
   BY_MANAGER,
   establishBody,
+  OPERATOR,
   RU_MANAGER,
   startTestApp,
   type Client,
@@ -132,9 +131,9 @@ describeWithKafka('Kafka notifications against a real broker', (kafka) => {
     const topic = newTopic('outage');
     app = await startTestApp(kafkaEnv(kafka(), topic));
     const managers = [await app.as(RU_MANAGER), await app.as(BY_MANAGER)];
-    const auditor = await app.as(AUDITOR);
+    const operator = await app.as(OPERATOR);
     const notifierHealth = async () =>
-      (await auditor.get('/health')).body?.details?.consumers?.Notifier;
+      (await operator.get('/health')).body?.details?.consumers?.Notifier;
 
     const ventures = await Promise.all(
       Array.from({ length: 4 }, (_, v) =>
@@ -177,7 +176,7 @@ describeWithKafka('Kafka notifications against a real broker', (kafka) => {
           );
           degradedSeen = { ...status, afterMs: Date.now() - downAt };
           // The service as a whole stays up while the broker is away, and commands go on.
-          expect((await auditor.get('/health')).status).toBe(200);
+          expect((await operator.get('/health')).status).toBe(200);
           await waitUntil(() => acknowledged.down >= 20, {
             what: 'commands acknowledged while the broker is down',
           });
@@ -272,12 +271,7 @@ describeWithKafka('Kafka notifications against a real broker', (kafka) => {
       const topic = newTopic('crash');
       const jwtSecret = randomBytes(32).toString('base64url');
       const config = loadConfig({ DATA_DIR: dataDir, JWT_SECRET: jwtSecret });
-      const tokens = TokenService.fromSettings({
-        secret: jwtSecret,
-        dataDir,
-        issuer: config.JWT_ISSUER,
-        audience: config.JWT_AUDIENCE,
-      });
+      const tokens = localTokensOf(config, { createKey: false });
       const tokenOf = async (actor: Actor) => tokens.issue(actor);
       // Small batches, so the process dies between many produce requests, not after the last.
       const env = {

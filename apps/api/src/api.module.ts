@@ -5,6 +5,7 @@ import {
   ConsumersModule,
   loggerModule,
   STORAGE,
+  tokenVerifierOf,
   StorageModule,
   type AppConfig,
   type Storage,
@@ -17,7 +18,7 @@ import type { Kysely } from 'kysely';
 import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
 import { AuthGuard } from './auth/auth.guard';
-import { TokenService } from './auth/token.service';
+import { TOKEN_VERIFIER } from './auth/authentication.hook';
 import {
   migrateCommandSide,
   type CommandSideTables,
@@ -83,17 +84,8 @@ const http: Provider[] = [
   { provide: APP_GUARD, useClass: AuthGuard },
   { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   { provide: APP_INTERCEPTOR, useClass: VersionEtagInterceptor },
-  {
-    provide: TokenService,
-    inject: [APP_CONFIG],
-    useFactory: (config: AppConfig) =>
-      TokenService.fromSettings({
-        secret: config.JWT_SECRET,
-        dataDir: config.DATA_DIR,
-        issuer: config.JWT_ISSUER,
-        audience: config.JWT_AUDIENCE,
-      }),
-  },
+  // AUTH_MODE=local: the service creates its key in DATA_DIR on first start.
+  { provide: TOKEN_VERIFIER, inject: [APP_CONFIG], useFactory: tokenVerifierOf },
   MemberStateConstraint,
 ];
 

@@ -1,29 +1,31 @@
-import type { AppConfig } from '@app/runtime';
+import type { AppConfig, TokenVerifier } from '@app/runtime';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { useContainer } from 'class-validator';
 import { Logger } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
 import { ApiModule } from './api.module';
+import { TOKEN_VERIFIER } from './auth/authentication.hook';
+import { installHttpPipeline } from './http/http-pipeline';
+import { serverOptionsOf } from './http/server-options';
 import { createValidationPipe } from './problem/validation';
+import { completeApiDocument } from './shared/api-document';
 import { MemberStateConstraint } from './shared/validators';
 
 /** Builds the HTTP application; `main.ts` listens, tests inject requests or listen on port 0. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
-    bodyLimit: config.BODY_LIMIT_BYTES,
-    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
-      const given = request.headers['x-request-id'];
-      return typeof given === 'string' && /^[\x21-\x7e]{1,100}$/.test(given) ? given : randomUUID();
-    },
-  });
+  // Typed with this project's fastify, not the copy @nestjs/platform-fastify pins (same major).
+  const adapter = new FastifyAdapter(
+    serverOptionsOf(config) as ConstructorParameters<typeof FastifyAdapter>[0],
+  );
   const module = ApiModule.forRoot(config);
   // abortOnError: false: a failing start-up throws to the caller (main prints it; a test sees
   // it) instead of Nest aborting the process.
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     bufferLogs: true,
     abortOnError: false,
+    // The JSON parser is ours (installHttpPipeline): bounded, UTF-8 only, after authentication.
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   // The one validator that needs configuration (member states) comes from the app's container;
@@ -37,10 +39,11 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     },
     { fallback: true },
   );
+  await installHttpPipeline(app, config, app.get<TokenVerifier>(TOKEN_VERIFIER));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
+  const generated = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Joint-venture lifecycle ledger')
@@ -52,6 +55,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       .addBearerAuth()
       .build(),
   );
+  const document = completeApiDocument(generated, config);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

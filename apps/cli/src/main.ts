@@ -1,13 +1,20 @@
 import 'reflect-metadata';
 import { ROLES, type Role } from '@app/domain';
 import { rebuildProjections, sqliteRebuildSpace } from '@app/read-models';
-import { ConfigError, loadConfig, openStorage } from '@app/runtime';
+import {
+  ConfigError,
+  InvalidTokenError,
+  loadConfig,
+  localTokensOf,
+  openStorage,
+  SigningKeyMissingError,
+} from '@app/runtime';
 import { parseArgs } from 'node:util';
-import { TokenService } from '../../api/src/auth/token.service';
 
 const USAGE = `usage:
   token --role <${ROLES.join('|')}> --member-state <XX> --subject <name> [--expires-in 8h]
-      prints a bearer token signed with the service's key (DATA_DIR or JWT_SECRET), nothing else
+      prints a bearer token signed with the service's key (JWT_SECRET, or the key file the
+      service created in DATA_DIR), nothing else; says on stderr which key signed it
   rebuild-projections
       replays the global log into fresh read-model tables and switches to them`;
 
@@ -22,21 +29,38 @@ async function token(args: string[]): Promise<void> {
     },
   });
   const config = loadConfig();
+  if (config.AUTH_MODE !== 'local')
+    throw new UsageError(
+      `AUTH_MODE=${config.AUTH_MODE}: tokens come from the identity providers in AUTH_ISSUERS; this command signs AUTH_MODE=local tokens only`,
+    );
   const role = values.role as Role;
   const memberState = values['member-state'] ?? '';
+  const scopes = [...config.MEMBER_STATES, config.COMMISSION_MEMBER_STATE];
   if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
-  if (!config.MEMBER_STATES.includes(memberState))
-    throw new UsageError(`--member-state must be one of ${config.MEMBER_STATES.join(', ')}`);
+  if (!scopes.includes(memberState))
+    throw new UsageError(`--member-state must be one of ${scopes.join(', ')}`);
   if (!values.subject) throw new UsageError('--subject is required');
-  const tokens = TokenService.fromSettings({
-    secret: config.JWT_SECRET,
-    dataDir: config.DATA_DIR,
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-  });
-  process.stdout.write(
-    `${await tokens.issue({ subject: values.subject, role, memberState }, values['expires-in'])}\n`,
+  const expiresIn = values['expires-in'] ?? '8h';
+  if (!/^\d+ ?(s|m|h|d)?$/.test(expiresIn))
+    throw new UsageError('--expires-in must be a duration such as 30m, 8h or 3600');
+  // Never creates a key: a token signed with any other key than the service's would be refused.
+  const tokens = localTokensOf(config, { createKey: false });
+  let token: string;
+  try {
+    token = await tokens.issue(
+      { subject: values.subject, role, memberState },
+      /^\d+$/.test(expiresIn) ? Number(expiresIn) : expiresIn,
+    );
+  } catch (error) {
+    if (error instanceof InvalidTokenError) throw new UsageError(error.message);
+    throw error;
+  }
+  console.error(
+    tokens.keySource === 'JWT_SECRET'
+      ? 'signed with JWT_SECRET'
+      : `signed with the key in ${tokens.keySource} (DATA_DIR=${config.DATA_DIR})`,
   );
+  process.stdout.write(`${token}\n`);
 }
 
 async function rebuild(): Promise<void> {
@@ -66,8 +90,11 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
+  const known =
+    error instanceof ConfigError ||
+    error instanceof SigningKeyMissingError ||
+    error instanceof UsageError;
   if (error instanceof UsageError) console.error(`${error.message}\n${USAGE}`);
-  else if (error instanceof ConfigError) console.error(error.message);
-  else console.error(error);
-  process.exit(error instanceof UsageError || error instanceof ConfigError ? 2 : 1);
+  else console.error(known ? (error as Error).message : error);
+  process.exit(known ? 2 : 1);
 });

@@ -12,10 +12,18 @@ import {
   MinLength,
   ValidateBy,
   ValidateIf,
+  ValidateNested,
   validateSync,
   type ValidationArguments,
+  type ValidationError,
 } from 'class-validator';
 import { resolve } from 'node:path';
+import {
+  IsTrustedIssuerList,
+  parseTrustedIssuers,
+  STATE_CODE,
+  TrustedIssuer,
+} from './auth/trusted-issuer';
 
 const list = ({ value }: { value: unknown }) =>
   typeof value === 'string'
@@ -49,6 +57,16 @@ const shown = (key: string, value: string | undefined) =>
         : value;
 const int = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+const IsNotAMemberState = () =>
+  ValidateBy({
+    name: 'isNotAMemberState',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) =>
+        !(args?.object as AppConfig).MEMBER_STATES.includes(value as string),
+      defaultMessage: () => 'must not be one of MEMBER_STATES',
+    },
+  });
 
 /**
  * Every setting of the service, read from the environment once at start-up. A bad value
@@ -84,12 +102,64 @@ export class AppConfig {
   })
   MEMBER_STATES: string[] = ['AM', 'BY', 'KZ', 'KG', 'RU', 'TJ'];
 
+  /**
+   * The scope of the commission (its auditors see every JV): the member-state claim value that
+   * stands for it. Not a member state.
+   */
+  @Matches(STATE_CODE, { message: 'must be a code of 2-10 capitals and digits, e.g. CSTO' })
+  @IsNotAMemberState()
+  COMMISSION_MEMBER_STATE = 'CSTO';
+
+  /** `local`: HS256 tokens signed with the service's key; `oidc`: the issuers in AUTH_ISSUERS. */
+  @IsIn(['local', 'oidc']) AUTH_MODE: 'local' | 'oidc' = 'local';
   /** HS256 secret (>= 32 chars). When unset, a key is created in DATA_DIR on first start. */
   @IsOptional() @IsString() @MinLength(32) JWT_SECRET?: string = undefined;
   @IsString() JWT_ISSUER = 'jv-ledger';
   @IsString() JWT_AUDIENCE = 'jv-ledger-api';
+  /** AUTH_MODE=oidc: a JSON array of TrustedIssuer (issuer, jwksUrl, audience, ...). */
+  @ValidateIf((config: AppConfig) => config.AUTH_MODE === 'oidc')
+  @Transform(parseTrustedIssuers)
+  @IsTrustedIssuerList()
+  @ValidateNested({ each: true })
+  AUTH_ISSUERS?: TrustedIssuer[] = undefined;
+  /** Claim names (or dotted paths into nested claims) of the role and the member state. */
+  @IsString() @MinLength(1) AUTH_ROLE_CLAIM = 'role';
+  @IsString() @MinLength(1) AUTH_MEMBER_STATE_CLAIM = 'memberState';
+  @Transform(int) @IsInt() @Min(0) @Max(300) AUTH_CLOCK_SKEW_SECONDS = 30;
+  /** Tokens must carry `exp`, and live at most this long. */
+  @Transform(int) @IsInt() @Min(60) @Max(7 * 24 * 3600) AUTH_MAX_TOKEN_LIFETIME_SECONDS = 12 * 3600;
+  /** How long an issuer's fetched keys are used before they are fetched again. */
+  @Transform(int) @IsInt() @Min(1000) AUTH_JWKS_CACHE_MAX_AGE_MS = 600_000;
+  /** After a fetch, the least time before a token with an unknown key id fetches again. */
+  @Transform(int) @IsInt() @Min(0) AUTH_JWKS_COOLDOWN_MS = 30_000;
+  @Transform(int) @IsInt() @Min(100) @Max(60_000) AUTH_JWKS_TIMEOUT_MS = 5_000;
 
   @Transform(int) @IsInt() @Min(1024) @Max(16 * 1024 * 1024) BODY_LIMIT_BYTES = 1024 * 1024;
+  /** JSON bodies nested deeper than this, or with a longer array, get 400 before validation. */
+  @Transform(int) @IsInt() @Min(4) @Max(256) BODY_MAX_DEPTH = 32;
+  @Transform(int) @IsInt() @Min(10) @Max(100_000) BODY_MAX_ARRAY_ITEMS = 1_000;
+  /** Requests per RATE_LIMIT_WINDOW_MS per client address, and per authenticated subject (0: off). */
+  @Transform(int) @IsInt() @Min(0) RATE_LIMIT_PER_ADDRESS = 6_000;
+  @Transform(int) @IsInt() @Min(0) RATE_LIMIT_PER_SUBJECT = 3_000;
+  @Transform(int) @IsInt() @Min(1000) RATE_LIMIT_WINDOW_MS = 60_000;
+  /**
+   * The reverse proxies (comma-separated addresses or CIDRs) whose X-Forwarded-For names the
+   * client; unset: the peer address is the client (for the per-address rate limit and logs).
+   */
+  @IsOptional()
+  @Matches(/^[0-9a-fA-F:.]+(\/\d{1,3})?(\s*,\s*[0-9a-fA-F:.]+(\/\d{1,3})?)*$/, {
+    message: 'must be comma-separated addresses or CIDRs, e.g. 10.0.0.0/8,127.0.0.1',
+  })
+  TRUST_PROXY?: string = undefined;
+  /** A socket with no traffic for this long is closed (ms). */
+  @Transform(int) @IsInt() @Min(1000) HTTP_CONNECTION_TIMEOUT_MS = 60_000;
+  /** An idle keep-alive connection is closed after this long (ms). */
+  @Transform(int) @IsInt() @Min(100) HTTP_KEEP_ALIVE_TIMEOUT_MS = 10_000;
+  /** The whole request, body included, must arrive within this (ms); headers within the next. */
+  @Transform(int) @IsInt() @Min(1000) HTTP_REQUEST_TIMEOUT_MS = 30_000;
+  @Transform(int) @IsInt() @Min(1000) HTTP_HEADERS_TIMEOUT_MS = 10_000;
+  /** Request line and headers larger than this get 431. */
+  @Transform(int) @IsInt() @Min(1024) @Max(65_536) HTTP_MAX_HEADER_BYTES = 16_384;
   /** How often a command is re-read and re-decided when a concurrent writer got there first. */
   @Transform(int) @IsInt() @Min(0) @Max(20) COMMAND_CONFLICT_RETRIES = 5;
   /**
@@ -171,15 +241,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     Object.entries(env).filter(([key, value]) => known.includes(key) && value !== ''),
   );
   const config = plainToInstance(AppConfig, given, { exposeDefaultValues: true });
-  const errors = validateSync(config, { forbidUnknownValues: true });
+  const errors = validateSync(config, {
+    forbidUnknownValues: true,
+    whitelist: true,
+    forbidNonWhitelisted: true,
+  });
   if (errors.length > 0) {
-    const lines = errors.map(
-      (error) =>
-        `  ${error.property}=${JSON.stringify(shown(error.property, env[error.property]))}: ${Object.values(error.constraints ?? {}).join('; ')}`,
-    );
+    const lines = errors.flatMap((error) => {
+      const own = Object.values(error.constraints ?? {});
+      const value = JSON.stringify(shown(error.property, env[error.property]));
+      return [
+        ...(own.length > 0 || !error.children?.length
+          ? [`  ${error.property}=${value}: ${own.join('; ')}`]
+          : []),
+        ...nestedProblems(error.property, error.children ?? []),
+      ];
+    });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   return config;
+}
+
+/** One line per bad value inside a structured variable: `AUTH_ISSUERS[1].jwksUrl: ...`. */
+function nestedProblems(path: string, errors: readonly ValidationError[]): string[] {
+  return errors.flatMap((error) => {
+    const at = /^\d+$/.test(error.property)
+      ? `${path}[${error.property}]`
+      : `${path}.${error.property}`;
+    const own = Object.values(error.constraints ?? {});
+    return [
+      ...(own.length > 0 ? [`  ${at}=${JSON.stringify(error.value)}: ${own.join('; ')}`] : []),
+      ...nestedProblems(at, error.children ?? []),
+    ];
+  });
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './app-config';
+import { AppConfig, ConfigError, loadConfig } from './app-config';
 
 const configError = (env: NodeJS.ProcessEnv): string => {
   try {
@@ -63,5 +63,93 @@ describe('secrets in configuration errors', () => {
       KAFKA_SASL_PASSWORD: '',
     });
     expect(message).toMatch(/KAFKA_SASL_PASSWORD="<0 characters, not shown>": /);
+  });
+});
+
+describe('identity configuration', () => {
+  const ru = {
+    issuer: 'https://idp.ru.example/realms/jv',
+    jwksUrl: 'https://idp.ru.example/realms/jv/certs',
+    audience: 'jv-ledger-api',
+    memberStates: ['RU'],
+  };
+  const oidc = (issuers: unknown) => ({
+    AUTH_MODE: 'oidc',
+    AUTH_ISSUERS: typeof issuers === 'string' ? issuers : JSON.stringify(issuers),
+  });
+
+  it('keeps local HS256 tokens by default, the commission scope being CSTO', () => {
+    const config = loadConfig({});
+    expect(config.AUTH_MODE).toBe('local');
+    expect(config.AUTH_ISSUERS).toBeUndefined();
+    expect(config.COMMISSION_MEMBER_STATE).toBe('CSTO');
+    expect(Object.keys(config).sort()).toEqual(Object.keys(new AppConfig()).sort());
+  });
+
+  it('takes several issuers at once, one per national part', () => {
+    const by = {
+      ...ru,
+      issuer: 'https://idp.by.example',
+      jwksUrl: 'https://idp.by.example/jwks',
+      memberStates: ['BY'],
+    };
+    const config = loadConfig(oidc([ru, by]));
+    expect(config.AUTH_ISSUERS?.map((issuer) => issuer.issuer)).toEqual([ru.issuer, by.issuer]);
+    expect(config.AUTH_ISSUERS?.[1].memberStates).toEqual(['BY']);
+  });
+
+  it('requires AUTH_ISSUERS with AUTH_MODE=oidc and says when it is not JSON', () => {
+    expect(configError({ AUTH_MODE: 'oidc' })).toMatch(
+      /AUTH_ISSUERS=undefined: must be a JSON array of at least one issuer/,
+    );
+    expect(configError(oidc('[{"issuer":'))).toMatch(
+      /AUTH_ISSUERS="\[\{\\"issuer\\":": must be a JSON array of issuers: not JSON/,
+    );
+    expect(configError(oidc({ issuer: 'x' }))).toMatch(
+      /must be a JSON array of issuers: not a JSON array/,
+    );
+  });
+
+  it('names every bad value inside an issuer, one line each', () => {
+    const message = configError(
+      oidc([
+        ru,
+        {
+          issuer: 'https://idp.kz.example',
+          jwksUrl: 'http://idp.kz.example/jwks',
+          audience: '',
+          algorithms: ['HS256'],
+          colour: 1,
+        },
+      ]),
+    );
+    expect(message).toMatch(
+      /AUTH_ISSUERS\[1\]\.jwksUrl="http:\/\/idp\.kz\.example\/jwks": jwksUrl must be an https URL/,
+    );
+    expect(message).toMatch(/AUTH_ISSUERS\[1\]\.audience="": audience must be a non-empty string/);
+    expect(message).toMatch(
+      /AUTH_ISSUERS\[1\]\.algorithms=\["HS256"\]: each algorithm must be RS256, ES256 or EdDSA/,
+    );
+    expect(message).toMatch(/AUTH_ISSUERS\[1\]\.colour=1: property colour should not exist/);
+    expect(message).not.toMatch(/AUTH_ISSUERS\[0\]/);
+  });
+
+  it('allows plain http only to this machine', () => {
+    const local = { ...ru, jwksUrl: 'http://127.0.0.1:8080/jwks' };
+    expect(loadConfig(oidc([local])).AUTH_ISSUERS?.[0].jwksUrl).toBe(local.jwksUrl);
+  });
+
+  it('refuses an issuer named twice, or vouching for a state that is not a member', () => {
+    expect(configError(oidc([ru, ru]))).toMatch(/AUTH_ISSUERS=.*: names the same issuer twice/);
+    expect(configError(oidc([{ ...ru, memberStates: ['DE'] }]))).toMatch(
+      /memberStates DE are neither MEMBER_STATES nor COMMISSION_MEMBER_STATE/,
+    );
+    expect(loadConfig(oidc([{ ...ru, memberStates: ['CSTO'] }])).AUTH_ISSUERS).toHaveLength(1);
+  });
+
+  it('keeps the commission scope apart from the member states', () => {
+    expect(configError({ COMMISSION_MEMBER_STATE: 'RU' })).toMatch(
+      /COMMISSION_MEMBER_STATE="RU": must not be one of MEMBER_STATES/,
+    );
   });
 });

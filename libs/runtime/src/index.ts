@@ -1,4 +1,5 @@
 export * from './app-config';
+export * from './auth';
 export * from './storage/open-storage';
 export * from './storage/storage.module';
 export * from './consumers.module';

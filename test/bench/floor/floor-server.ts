@@ -127,7 +127,7 @@ app.addHook('onRequest', async (request, reply) => {
       issuer,
       audience,
     });
-    (request as { actor?: string }).actor = String(payload.sub);
+    (request as unknown as { subject?: string }).subject = String(payload.sub);
   } catch {
     return reply.code(401).send({ title: 'unauthorized' });
   }
@@ -149,7 +149,7 @@ app.post(
       `joint-venture-${id}`,
       'JointVentureEstablished',
       request.body,
-      (request as { actor?: string }).actor ?? '',
+      (request as unknown as { subject?: string }).subject ?? '',
     );
     return reply.code(201).send({ id, version: head.revision });
   },
@@ -162,7 +162,7 @@ app.post<{ Params: { id: string } }>(
       `joint-venture-${request.params.id}`,
       'ProductionStarted',
       {},
-      (request as { actor?: string }).actor ?? '',
+      (request as unknown as { subject?: string }).subject ?? '',
     );
     return { id: request.params.id, version: head.revision };
   },
@@ -194,7 +194,7 @@ app.post<{ Params: { id: string } }>(
       streamId,
       'BatchProduced',
       request.body,
-      (request as { actor?: string }).actor ?? '',
+      (request as unknown as { subject?: string }).subject ?? '',
     );
     return { id: request.params.id, version: head.revision };
   },

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { TokenService } from '../../../apps/api/src/auth/token.service';
+import { loadConfig, localTokensOf } from '@app/runtime';
 import {
   freePort,
   spawnApp,
@@ -43,8 +43,6 @@ export type Service = Readonly<{
   stop(): Promise<void>;
 }>;
 
-const ISSUER = 'jv-ledger';
-const AUDIENCE = 'jv-ledger-api';
 const AUDITOR = { subject: 'bench-auditor', role: 'auditor', memberState: 'AM' } as const;
 
 /** Starts one deployment on a fresh data folder; `nodeArgs` go to the API process (e.g. `--cpu-prof`). */
@@ -64,6 +62,9 @@ export async function startService(
     SQLITE_SYNCHRONOUS: synchronous,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    // The load comes from one address and one subject: the limits would refuse it.
+    RATE_LIMIT_PER_ADDRESS: '0',
+    RATE_LIMIT_PER_SUBJECT: '0',
   };
   const processes: AppProcess[] = [];
   const stop = async () => {
@@ -89,12 +90,7 @@ export async function startService(
     for (const child of processes)
       if (!child.isRunning()) throw new Error(`a ${deployment} process exited:\n${child.output()}`);
 
-    const tokens = TokenService.fromSettings({
-      secret: jwtSecret,
-      dataDir,
-      issuer: ISSUER,
-      audience: AUDIENCE,
-    });
+    const tokens = localTokensOf(loadConfig(env), { createKey: false });
     return {
       deployment,
       synchronous,

@@ -3,11 +3,10 @@
  * driven through Fastify's inject with real bearer tokens (as test/e2e/support/test-app.ts does).
  */
 import type { Actor } from '@app/domain';
-import { Consumers, loadConfig, type AppConfig } from '@app/runtime';
+import { Consumers, loadConfig, localTokensOf, type AppConfig } from '@app/runtime';
 import { CommandBus } from '@nestjs/cqrs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Database from 'better-sqlite3';
-import { TokenService } from '../../../apps/api/src/auth/token.service';
 import { createApp } from '../../../apps/api/src/create-app';
 import { withTimeout } from './stats';
 
@@ -36,11 +35,18 @@ export async function startBenchApp(
   dataDir: string,
   env: Record<string, string> = {},
 ): Promise<BenchApp> {
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  // Benchmarks drive the API from one address and one subject: the rate limits are off.
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_PER_ADDRESS: '0',
+    RATE_LIMIT_PER_SUBJECT: '0',
+    ...env,
+  });
   const app = await createApp(config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
-  const tokens = app.get(TokenService);
+  const tokens = localTokensOf(config, { createKey: false });
 
   return {
     app,

@@ -1,11 +1,10 @@
 import type { Actor } from '@app/domain';
 import { CHASSIS, establishment } from '@app/domain/testing';
-import { loadConfig, type AppConfig } from '@app/runtime';
+import { loadConfig, localTokensOf, type AppConfig } from '@app/runtime';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TokenService } from '../../../apps/api/src/auth/token.service';
 import { createApp } from '../../../apps/api/src/create-app';
 import { GENEROUS_WAIT_MS, waitUntil } from '../../support/wait';
 
@@ -21,8 +20,10 @@ export type TestApp = Readonly<{
   app: NestFastifyApplication;
   config: AppConfig;
   dataDir: string;
-  /** A client sending a bearer token for this actor (or none). */
+  /** A client sending a bearer token for this actor (or none); AUTH_MODE=local. */
   as(actor?: Actor): Promise<Client>;
+  /** A client sending this bearer token. */
+  withToken(token: string): Client;
   /** A client sending raw requests, for headers and bodies a well-behaved client would not send. */
   raw(options: Parameters<NestFastifyApplication['inject']>[0]): Promise<Reply>;
   close(): Promise<void>;
@@ -35,7 +36,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const app = await createApp(config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
-  const tokens = app.get(TokenService);
+  // Signed with the key the service created in its data folder, as `npm run token` signs
+  // (AUTH_MODE=local only: with oidc, tests sign with their identity providers).
+  const tokens = config.AUTH_MODE === 'local' ? localTokensOf(config, { createKey: false }) : null;
 
   const raw = async (options: Parameters<NestFastifyApplication['inject']>[0]): Promise<Reply> => {
     const response = await app.inject(options);
@@ -44,10 +47,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     return { status: response.statusCode, body, headers: response.headers };
   };
 
-  const as = async (actor?: Actor): Promise<Client> => {
-    const auth: Record<string, string> = actor
-      ? { authorization: `Bearer ${await tokens.issue(actor)}` }
-      : {};
+  const client = (auth: Record<string, string>): Client => {
     const send =
       (method: 'GET' | 'POST' | 'PUT') =>
       (url: string, body?: unknown, headers: Record<string, string> = {}) =>
@@ -63,12 +63,18 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       put: send('PUT'),
     };
   };
+  const as = async (actor?: Actor): Promise<Client> => {
+    if (!actor) return client({});
+    if (!tokens) throw new Error('as(actor) signs AUTH_MODE=local tokens only');
+    return client({ authorization: `Bearer ${await tokens.issue(actor)}` });
+  };
 
   return {
     app,
     config,
     dataDir,
     as,
+    withToken: (token) => client({ authorization: `Bearer ${token}` }),
     raw,
     close: async () => {
       await app.close();
@@ -97,6 +103,7 @@ export const BY_MANAGER: Actor = { subject: 'boris', role: 'program-manager', me
 export const KZ_MANAGER: Actor = { subject: 'aigerim', role: 'program-manager', memberState: 'KZ' };
 export const AUDITOR: Actor = { subject: 'olga', role: 'auditor', memberState: 'AM' };
 export const VIEWER: Actor = { subject: 'vera', role: 'viewer', memberState: 'TJ' };
+export const OPERATOR: Actor = { subject: 'otto', role: 'operator', memberState: 'KG' };
 
 /** The canonical JV's establishment as an HTTP body (`@app/domain/testing`). */
 export function establishBody(overrides: Record<string, unknown> = {}) {

@@ -9,7 +9,11 @@ import {
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { LedgerMetrics } from '../metrics/metrics';
-import { ConcurrencyConflictError, NameTakenError } from '../problem/application-errors';
+import {
+  ConcurrencyConflictError,
+  IdempotencyKeyInProgressError,
+  NameTakenError,
+} from '../problem/application-errors';
 import { migrateCommandSide, type CommandSideTables } from './command-side/command-side.tables';
 import { SqlIdempotencyStore } from './command-side/idempotency.store';
 import { SqlNameRegistry } from './command-side/name-registry';
@@ -128,9 +132,14 @@ describe('ExecuteCommandHandler', () => {
     await expect(commands.execute(request(establish, { idempotencyKey: 'k-3' }))).rejects.toThrow(
       'after the write',
     );
-    await expect(commands.execute(request(establish, { idempotencyKey: 'k-3' }))).rejects.toThrow(
-      'still in progress',
-    );
+    const retry = commands.execute(request(establish, { idempotencyKey: 'k-3' }));
+    await expect(retry).rejects.toThrow('still in progress');
+    // ...and when to retry: what is left of the 60 s lease, in whole seconds (Retry-After).
+    const { retryAfterSeconds } = (await retry.catch(
+      (error) => error,
+    )) as IdempotencyKeyInProgressError;
+    expect(retryAfterSeconds).toBeGreaterThan(0);
+    expect(retryAfterSeconds).toBeLessThanOrEqual(60);
   });
 
   it('gives up with a conflict after the bounded number of re-decisions', async () => {

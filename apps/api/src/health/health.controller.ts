@@ -1,15 +1,21 @@
 import { EVENT_STORE, type EventStore } from '@app/event-store';
-import { Consumers, STORAGE, type Storage } from '@app/runtime';
-import { Controller, Get, Inject, Optional } from '@nestjs/common';
+import { Consumers, STORAGE, type Identity, type Storage } from '@app/runtime';
+import { Controller, Get, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { Public } from '../auth/auth.decorators';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthCheckResult,
+} from '@nestjs/terminus';
+import { CurrentIdentity, Public } from '../auth/auth.decorators';
 
 /**
  * Liveness, readiness and the details. Ready means what this process must do itself: serve
  * commands (the event store answers) and queries (the SQL database answers). Consumer trouble (a
  * lagging, failing or parking projection, an unreachable broker) shows as `degraded` in the
  * details and in the metrics, never as unready: it must not take the API out of a load balancer.
+ * Anyone learns up or down; positions, counts and errors are for operators.
  */
 @ApiTags('operations')
 @Controller('health')
@@ -25,8 +31,8 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
-  check() {
-    return this.health.check([
+  check(@CurrentIdentity() identity?: Identity) {
+    return this.forCaller(identity, [
       () => this.probe('eventStore', () => this.store.ping()),
       () => this.probe('database', () => this.storage.sql.ping()),
       () => this.consumersHealth(),
@@ -35,8 +41,8 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  ready() {
-    return this.health.check([
+  ready(@CurrentIdentity() identity?: Identity) {
+    return this.forCaller(identity, [
       () => this.probe('eventStore', () => this.store.ping()),
       () => this.probe('database', () => this.storage.sql.ping()),
     ]);
@@ -45,6 +51,22 @@ export class HealthController {
   @Get('live')
   live() {
     return { status: 'ok' };
+  }
+
+  /** Operators get the details; anyone else up (200) or down (503) only. */
+  private async forCaller(
+    identity: Identity | undefined,
+    checks: Parameters<HealthCheckService['check']>[0],
+  ): Promise<HealthCheckResult | Pick<HealthCheckResult, 'status'>> {
+    const result = this.health.check(checks);
+    if (identity?.actor.role === 'operator') return result;
+    try {
+      return { status: (await result).status };
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException)
+        throw new ServiceUnavailableException('the service is not ready');
+      throw error;
+    }
   }
 
   private async probe(key: string, ping: () => Promise<void>) {

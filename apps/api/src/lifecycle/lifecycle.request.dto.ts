@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsQuantity, IsProductCode, IsText, ReasonDto } from '../shared/common.dto';
+import { IsFreeText, IsQuantity, IsProductCode, IsText, ReasonDto } from '../shared/common.dto';
 
 /** Entering a phase needs no more than an optional reason. */
 export class StartPhaseRequest extends ReasonDto {}
@@ -36,6 +36,6 @@ export class CompleteDisposalRequest extends ReasonDto {}
 
 export class DissolveRequest {
   @ApiProperty({ example: 'Decision IMEC-23/2: the programme is discontinued', maxLength: 2000 })
-  @IsText(2000)
+  @IsFreeText(2000)
   reason!: string;
 }

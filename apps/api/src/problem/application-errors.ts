@@ -42,5 +42,44 @@ export class NameTakenError extends RefusalError {
 /** The Idempotency-Key was used before with a different request, or that request is still running. */
 export class IdempotencyKeyConflictError extends RefusalError {}
 
+/** The first request with this Idempotency-Key is still running: retry after `retryAfterSeconds`. */
+export class IdempotencyKeyInProgressError extends IdempotencyKeyConflictError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('a request with this Idempotency-Key is still in progress; retry later');
+  }
+}
+
+/** No bearer token on a route that needs one. */
+export class AuthenticationRequiredError extends RefusalError {
+  constructor() {
+    super('a bearer token is required');
+  }
+}
+
+/** More requests than RATE_LIMIT_PER_ADDRESS or RATE_LIMIT_PER_SUBJECT in one window. */
+export class RateLimitedError extends RefusalError {
+  constructor(
+    readonly scope: 'address' | 'subject',
+    readonly limit: number,
+    readonly windowSeconds: number,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      `more than ${limit} requests in ${windowSeconds} s from this ${scope === 'address' ? 'client address' : 'subject'}; retry in ${retryAfterSeconds} s`,
+    );
+  }
+}
+
+/** The path exists, but not with this method. */
+export class MethodNotAllowedError extends RefusalError {
+  constructor(
+    method: string,
+    path: string,
+    readonly allowed: readonly string[],
+  ) {
+    super(`${path} does not take ${method}; it takes ${allowed.join(', ')}`);
+  }
+}
+
 /** The actor's member state takes no part in this joint venture. */
 export class NotAPartnerStateError extends RefusalError {}

@@ -3,7 +3,7 @@ import { PHASES, type Phase } from '@app/domain';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { IsMemberState } from '../shared/validators';
+import { IsMemberState, IsPlainText } from '../shared/validators';
 
 export class ListJointVenturesQuery {
   @ApiPropertyOptional({ enum: PHASES, example: 'production' })
@@ -16,13 +16,23 @@ export class ListJointVenturesQuery {
   @IsMemberState()
   memberState?: string;
 
-  @ApiPropertyOptional({ example: 'chassis', description: 'case-insensitive part of the name' })
+  @ApiPropertyOptional({
+    example: 'chassis',
+    description: 'case-insensitive part of the name',
+    maxLength: 200,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  @IsPlainText()
   q?: string;
 
-  @ApiPropertyOptional({ example: DEFAULT_PAGE_SIZE, maximum: MAX_PAGE_SIZE })
+  @ApiPropertyOptional({
+    example: DEFAULT_PAGE_SIZE,
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_PAGE_SIZE,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -30,7 +40,7 @@ export class ListJointVenturesQuery {
   @Max(MAX_PAGE_SIZE)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page', maxLength: 500 })
   @IsOptional()
   @IsString()
   @MaxLength(500)

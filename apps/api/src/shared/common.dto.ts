@@ -3,7 +3,6 @@ import { Type } from 'class-transformer';
 import {
   IsInt,
   IsISO8601,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -14,14 +13,22 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  ValidateIf,
 } from 'class-validator';
 import { applyDecorators, Param, ParseUUIDPipe } from '@nestjs/common';
 import { RequestValidationError } from '../problem/application-errors';
-import { IsMemberState, SharesAddUpToWhole, UniqueBy } from './validators';
+import { IsMemberState, IsPlainText, SharesAddUpToWhole, UniqueBy } from './validators';
 
 export const ENTERPRISE_CODE = /^[A-Z0-9][A-Z0-9._-]{0,39}$/;
 export const PRODUCT_CODE = /^[A-Z0-9][A-Z0-9./-]{0,39}$/;
 export const MAX_PARTNERS = 50;
+
+/**
+ * The field may be left out, but not sent as null (class-validator's IsOptional lets null
+ * through, and a null would then be recorded as the value).
+ */
+export const IsOmittable = () =>
+  ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 /** A calendar date, `YYYY-MM-DD`, that exists. */
 export const IsCalendarDate = () =>
@@ -30,13 +37,18 @@ export const IsCalendarDate = () =>
     IsISO8601({ strict: true }, { message: '$property must be a real calendar date' }),
   );
 
-export const IsText = (max: number) =>
+/** A name or label: one line of visible text. */
+export const IsText = (max: number, { multiline = false } = {}) =>
   applyDecorators(
     IsString(),
     MinLength(1),
     MaxLength(max),
     Matches(/\S/, { message: '$property must not be blank' }),
+    IsPlainText({ multiline }),
   );
+
+/** Free text (a reason): visible text that may break lines. */
+export const IsFreeText = (max: number) => IsText(max, { multiline: true });
 
 /** A positive whole number of units. */
 export const IsQuantity = () => applyDecorators(IsInt(), Min(1), Max(1_000_000_000));
@@ -56,8 +68,8 @@ export const IsProductCode = () =>
 /** Every command body may say why. */
 export class ReasonDto {
   @ApiPropertyOptional({ example: 'Decision IMEC-21/4, item 3', maxLength: 2000 })
-  @IsOptional()
-  @IsText(2000)
+  @IsOmittable()
+  @IsFreeText(2000)
   reason?: string;
 }
 
@@ -128,7 +140,7 @@ export class ProductLineDto {
   name!: string;
 
   @ApiPropertyOptional({ example: 'CSTO-STD-0042' })
-  @IsOptional()
+  @IsOmittable()
   @IsText(100)
   standard?: string;
 }

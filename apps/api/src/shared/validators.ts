@@ -74,3 +74,35 @@ export function UniqueBy(key: string, options?: ValidationOptions) {
       },
     });
 }
+
+/**
+ * Characters that display as something else or nothing at all: controls, format characters
+ * (bidirectional overrides and isolates, zero-width spaces and joiners, BOM), lone surrogates,
+ * private-use and unassigned code points, line and paragraph separators.
+ */
+const HIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
+/** Free text may also break lines and hold tabs. */
+const HIDDEN_IN_FREE_TEXT = /(?![\t\n\r])[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
+
+const codePointAt = (value: string, index: number) =>
+  `U+${(value.codePointAt(index) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** Text that shows what it holds: no control, format or bidirectional characters. */
+export function IsPlainText({ multiline = false } = {}, options?: ValidationOptions) {
+  const hidden = multiline ? HIDDEN_IN_FREE_TEXT : HIDDEN;
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isPlainText',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options,
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || !hidden.test(value),
+        defaultMessage: (args?: ValidationArguments) => {
+          const value = String(args?.value);
+          const index = value.search(hidden);
+          return `${args?.property} must not hold control, format or bidirectional characters (${codePointAt(value, index)} at ${index})`;
+        },
+      },
+    });
+}

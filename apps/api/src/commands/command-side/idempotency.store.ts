@@ -1,6 +1,9 @@
 import { isUniqueViolation } from '@app/event-store';
 import type { Kysely } from 'kysely';
-import { IdempotencyKeyConflictError } from '../../problem/application-errors';
+import {
+  IdempotencyKeyConflictError,
+  IdempotencyKeyInProgressError,
+} from '../../problem/application-errors';
 import type { CommandOutcome } from '../execute-command';
 import type { CommandSideTables } from './command-side.tables';
 
@@ -78,10 +81,8 @@ export class SqlIdempotencyStore implements IdempotencyStore {
         kind: 'completed',
         outcome: { id: record.joint_venture_id, version: Number(record.version) },
       };
-    if (Date.parse(now) - Date.parse(record.created_at) < this.leaseMs)
-      throw new IdempotencyKeyConflictError(
-        'a request with this Idempotency-Key is still in progress; retry later',
-      );
+    const leaseLeftMs = this.leaseMs - (Date.parse(now) - Date.parse(record.created_at));
+    if (leaseLeftMs > 0) throw new IdempotencyKeyInProgressError(Math.ceil(leaseLeftMs / 1000));
     return {
       kind: 'unfinished',
       firstRevision: record.first_revision === null ? null : Number(record.first_revision),

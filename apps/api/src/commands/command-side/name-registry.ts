@@ -2,9 +2,21 @@ import { isUniqueViolation } from '@app/event-store';
 import type { Kysely } from 'kysely';
 import type { CommandSideTables } from './command-side.tables';
 
-/** Names compare case-insensitively, after Unicode normalisation and with runs of spaces folded. */
+/**
+ * Names compare as a reader sees them: NFKC-normalised (full-width and compatibility forms
+ * become plain letters), invisible characters removed (zero-width spaces and joiners, soft
+ * hyphens, bidirectional controls), case-folded (upper- then lower-casing folds `ß` to `ss`
+ * as full case folding does), normalised again, and runs of spaces folded.
+ */
 export function nameKeyOf(name: string): string {
-  return name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('en');
+  return name
+    .normalize('NFKC')
+    .replace(/\p{Default_Ignorable_Code_Point}/gu, '')
+    .toUpperCase()
+    .toLowerCase()
+    .normalize('NFKC')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**

@@ -1,0 +1,93 @@
+import { IdentityProviderUnavailableError, InvalidTokenError } from '@app/runtime';
+import {
+  AuthenticationRequiredError,
+  IdempotencyKeyConflictError,
+  IdempotencyKeyInProgressError,
+  MethodNotAllowedError,
+  RateLimitedError,
+} from './application-errors';
+import { problemHeaders, toProblem } from './problem-details';
+
+const answer = (error: unknown) => {
+  const problem = toProblem(error);
+  return {
+    status: problem.status,
+    type: problem.type.split('/').pop(),
+    headers: problemHeaders(error, problem.status),
+  };
+};
+
+describe('problems that tell the client what to do next', () => {
+  it('challenges a missing token without an error code, a bad one with invalid_token (RFC 6750)', () => {
+    expect(answer(new AuthenticationRequiredError())).toEqual({
+      status: 401,
+      type: 'unauthorized',
+      headers: { 'www-authenticate': 'Bearer realm="jv-ledger"' },
+    });
+    expect(answer(new InvalidTokenError('"exp" claim timestamp check failed'))).toEqual({
+      status: 401,
+      type: 'invalid-token',
+      headers: {
+        'www-authenticate': `Bearer realm="jv-ledger", error="invalid_token", error_description="'exp' claim timestamp check failed"`,
+      },
+    });
+  });
+
+  it('keeps the challenge a valid header whatever the message holds', () => {
+    const { headers } = answer(new InvalidTokenError('bad "token" \\ with\nnewline and ünïcode'));
+    expect(headers['www-authenticate']).toMatch(
+      /^Bearer realm="jv-ledger", error="invalid_token", error_description="[\x20-\x21\x23-\x5b\x5d-\x7e]*"$/,
+    );
+  });
+
+  it('says when to retry: rate limits, a keyed request still in progress, an unreachable issuer', () => {
+    expect(answer(new RateLimitedError('subject', 100, 60, 42))).toEqual({
+      status: 429,
+      type: 'rate-limited',
+      headers: { 'retry-after': '42' },
+    });
+    expect(answer(new IdempotencyKeyInProgressError(7))).toEqual({
+      status: 409,
+      type: 'idempotency-key-conflict',
+      headers: { 'retry-after': '7' },
+    });
+    expect(toProblem(new IdempotencyKeyInProgressError(7)).retryAfterSeconds).toBe(7);
+    expect(
+      answer(new IdentityProviderUnavailableError('https://idp', new Error('down'))),
+    ).toMatchObject({
+      status: 503,
+      headers: { 'retry-after': expect.stringMatching(/^\d+$/) },
+    });
+  });
+
+  it('does not ask to retry a key reused for a different request', () => {
+    expect(answer(new IdempotencyKeyConflictError('used for a different request'))).toEqual({
+      status: 409,
+      type: 'idempotency-key-conflict',
+      headers: {},
+    });
+  });
+
+  it('lists the methods a path has on 405', () => {
+    expect(
+      answer(new MethodNotAllowedError('DELETE', '/joint-ventures', ['GET', 'HEAD', 'POST'])),
+    ).toEqual({
+      status: 405,
+      type: 'method-not-allowed',
+      headers: { allow: 'GET, HEAD, POST' },
+    });
+  });
+
+  it.each([
+    [414, 'uri-too-long'],
+    [431, 'header-fields-too-large'],
+    [408, 'request-timeout'],
+    [413, 'body-too-large'],
+    [415, 'unsupported-media-type'],
+  ])("maps Fastify's and Node's own %i to its own problem type", (statusCode, type) => {
+    expect(answer(Object.assign(new Error('x'), { statusCode }))).toMatchObject({
+      status: statusCode,
+      type,
+    });
+  });
+});
