@@ -25,7 +25,8 @@ function tourScript(): string {
   return block[1];
 }
 
-type Run = Readonly<{ code: number | null; output: string }>;
+/** `output` holds stdout and stderr interleaved, as a terminal shows them; `stdout` alone too. */
+type Run = Readonly<{ code: number | null; output: string; stdout: string }>;
 
 /** Runs a command in the repository's folder with only the given environment (and PATH, HOME). */
 function run(command: string, args: string[], env: Record<string, string>): Promise<Run> {
@@ -36,10 +37,14 @@ function run(command: string, args: string[], env: Record<string, string>): Prom
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      stdout += chunk.toString('utf8');
+    });
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, output }));
+    child.once('exit', (code) => resolve({ code, output, stdout }));
   });
 }
 
@@ -77,7 +82,8 @@ describe('the README tour', () => {
     );
     expect(token.code).toBe(0);
     const response = await fetch(`${api.baseUrl}${path}`, {
-      headers: { authorization: `Bearer ${token.output.trim()}` },
+      // The token command says on stderr which key signed; stdout is the bare token.
+      headers: { authorization: `Bearer ${token.stdout.trim()}` },
     });
     expect(response.status).toBe(200);
     return (await response.json()) as Record<string, unknown>;
