@@ -1,3 +1,7 @@
 export * from './merkle/merkle-tree';
 export { MemoryMerkleTree } from './merkle/memory-merkle-tree';
 export { verifyConsistency } from './merkle/verify-consistency';
+export * from './log/tiles';
+export * from './log/log-store.port';
+export { InMemoryLogStore } from './log/in-memory.log-store';
+export { TransparencyLog, type InclusionProof as LogInclusionProof } from './log/transparency-log';
