@@ -5,3 +5,9 @@ export * from './log/tiles';
 export * from './log/log-store.port';
 export { InMemoryLogStore } from './log/in-memory.log-store';
 export { TransparencyLog, type InclusionProof as LogInclusionProof } from './log/transparency-log';
+export {
+  KyselyLogStore,
+  migrateLogStore,
+  type LogStoreDialect,
+  type LogTables,
+} from './log/kysely.log-store';
