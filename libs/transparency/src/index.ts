@@ -11,3 +11,9 @@ export {
   type LogStoreDialect,
   type LogTables,
 } from './log/kysely.log-store';
+export * from './note/note-signer';
+export * from './keys/key-ring';
+export * from './keys/key-files';
+export * from './checkpoint/heads-tree';
+export * from './checkpoint/checkpoint';
+export * from './witness/witness';

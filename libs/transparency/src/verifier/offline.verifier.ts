@@ -181,12 +181,13 @@ export type OpenedNote =
 const CONTROL_OR_LONE_SURROGATE =
   // eslint-disable-next-line no-control-regex -- control characters are what it looks for
   /[\u0000-\u0009\u000b-\u001f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Notes are UTF-8 with no control character but the newline. */
+export const isNoteText = (text: string): boolean => !CONTROL_OR_LONE_SURROGATE.test(text);
 
 /** Splits a signed note and verifies it: at least one trusted signature, and none that fails. */
 export function openNote(note: string, trusted: readonly VerifierKey[]): OpenedNote {
   const fail = (reason: string): OpenedNote => ({ ok: false, reason });
-  if (CONTROL_OR_LONE_SURROGATE.test(note))
-    return fail('malformed note: a control character or invalid UTF-16');
+  if (!isNoteText(note)) return fail('malformed note: a control character or invalid UTF-16');
   const split = note.lastIndexOf('\n\n');
   const lines = note.slice(split + 2).split('\n');
   if (split < 0 || lines.pop() !== '' || lines.length === 0)
