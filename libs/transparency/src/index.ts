@@ -17,3 +17,22 @@ export * from './keys/key-files';
 export * from './checkpoint/heads-tree';
 export * from './checkpoint/checkpoint';
 export * from './witness/witness';
+export * from './bundle/bundle';
+export {
+  canonicalJson,
+  eventHash,
+  headLeaf,
+  leafHash,
+  nodeHash,
+  main as verifyBundleMain,
+  openNote,
+  parseCheckpoint,
+  parseVerifierKey,
+  rootFromInclusionProof,
+  verifyBundle,
+  verifyInclusion,
+  type BundleCheck,
+  type BundleVerdict,
+  type OpenedNote,
+  type VerifierKey,
+} from './verifier/offline.verifier';

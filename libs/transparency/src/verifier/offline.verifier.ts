@@ -255,7 +255,7 @@ export function parseCheckpoint(text: string): Checkpoint {
 
 // ---- The bundle ------------------------------------------------------------------------------------
 
-export type InclusionProof = Readonly<{ leafIndex: number; auditPath: readonly string[] }>;
+export type BundleInclusionProof = Readonly<{ leafIndex: number; auditPath: readonly string[] }>;
 
 export type Bundle = Readonly<{
   format: typeof BUNDLE_FORMAT;
@@ -265,7 +265,7 @@ export type Bundle = Readonly<{
   /** The signed checkpoint note, exactly as signed. */
   checkpoint: string;
   /** One per event, same order: the event's leaf in the checkpoint's tree (size = checkpoint size). */
-  inclusionProofs: readonly InclusionProof[];
+  inclusionProofs: readonly BundleInclusionProof[];
   /** The JV's head leaf in the checkpoint's heads tree (size = heads count). */
   headProof: Readonly<{ index: number; auditPath: readonly string[] }>;
   /** The ledger's verifier keys, for information: trust comes from --trusted-key only. */
