@@ -148,15 +148,23 @@ for (const backend of backends) {
         // The second writer reads size 10, then commits only after the first one's append.
         let release = () => {};
         const held = new Promise<void>((resolve) => (release = resolve));
+        let readDone = () => {};
+        const read = new Promise<void>((resolve) => (readDone = resolve));
         const other = new KyselyLogStore(harness.connect());
         const second = new TransparencyLog({
           ...bind(other),
+          readState: async () => {
+            const state = await other.readState();
+            readDone();
+            return state;
+          },
           commitAppend: async (append) => {
             await held;
             return other.commitAppend(append);
           },
         });
         const late = second.append(entriesFor(100, 5));
+        await read;
         await first.append(entriesFor(10, 5));
         release();
         await expect(late).rejects.toBeInstanceOf(LogAppendConflictError);

@@ -134,7 +134,22 @@ export class KyselyLogStore implements LogStore {
     return tiles;
   }
 
-  async commitAppend({ expectedSize, next, tiles, leaves }: LogAppend): Promise<void> {
+  async commitAppend(append: LogAppend): Promise<void> {
+    const seen = new Set<string>();
+    for (const { eventId } of append.leaves) {
+      if (seen.has(eventId)) throw new DuplicateLeafError(eventId);
+      seen.add(eventId);
+    }
+    try {
+      await this.write(append);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const known = await this.knownEventId(append.leaves);
+      throw known === undefined ? error : new DuplicateLeafError(known);
+    }
+  }
+
+  private async write({ expectedSize, next, tiles, leaves }: LogAppend): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const moved = await trx
         .updateTable('transparency_log')
@@ -143,7 +158,6 @@ export class KyselyLogStore implements LogStore {
         .where('size', '=', expectedSize)
         .executeTakeFirst();
       if (moved.numUpdatedRows !== 1n) throw new LogAppendConflictError(expectedSize);
-      await this.refuseDuplicates(trx, leaves);
       for (let start = 0; start < tiles.length; start += ROWS_PER_INSERT)
         await trx
           .insertInto('transparency_tiles')
@@ -233,29 +247,30 @@ export class KyselyLogStore implements LogStore {
       .select(['leaf_index', 'event_id', 'stream_id', 'revision', 'event_hash']);
   }
 
-  private async refuseDuplicates(
-    trx: Kysely<LogTables>,
-    leaves: readonly LogLeaf[],
-  ): Promise<void> {
-    const ids = new Set<string>();
-    for (const { eventId } of leaves) {
-      if (ids.has(eventId)) throw new DuplicateLeafError(eventId);
-      ids.add(eventId);
-    }
+  /** Which of these events the log already holds, if any (after a unique-key violation). */
+  private async knownEventId(leaves: readonly LogLeaf[]): Promise<string | undefined> {
     for (let start = 0; start < leaves.length; start += ROWS_PER_INSERT) {
-      const known = await trx
+      const ids = leaves.slice(start, start + ROWS_PER_INSERT).map((leaf) => leaf.eventId);
+      const known = await this.db
         .selectFrom('transparency_leaves')
         .select('event_id')
-        .where(
-          'event_id',
-          'in',
-          leaves.slice(start, start + ROWS_PER_INSERT).map((leaf) => leaf.eventId),
-        )
+        .where('event_id', 'in', ids)
         .executeTakeFirst();
-      if (known !== undefined) throw new DuplicateLeafError(known.event_id);
+      if (known !== undefined) return known.event_id;
     }
+    return undefined;
   }
 }
+
+/** better-sqlite3's and pg's codes for a unique or primary key violation. */
+const isUniqueViolation = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    code === '23505'
+  );
+};
 
 type LeafRow = Readonly<{
   leaf_index: number | string;

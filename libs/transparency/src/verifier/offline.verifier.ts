@@ -15,7 +15,7 @@
  * checkpoint commits to (`head`), so a bundle with its tail cut off fails.
  * The ledger itself verifies with these same functions: one implementation on both sides.
  */
-import { createHash, createPublicKey, verify } from 'node:crypto';
+import { createHash, createPublicKey, hash as oneShotHash, verify } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 
 export const BUNDLE_FORMAT = 'jv-ledger-bundle/1';
@@ -26,6 +26,9 @@ const MAX_PROOF_LENGTH = 64;
 // ---- RFC 9162 §2.1.1 hashing, §2.1.3.2 inclusion verification --------------------------------
 
 export function sha256(...parts: readonly Uint8Array[]): Buffer {
+  // crypto.hash (Node >= 20.12) hashes in one call, about twice as fast on 65-byte inputs.
+  if (typeof oneShotHash === 'function')
+    return oneShotHash('sha256', parts.length === 1 ? parts[0] : Buffer.concat(parts), 'buffer');
   const hash = createHash('sha256');
   for (const part of parts) hash.update(part);
   return hash.digest();
@@ -83,19 +86,26 @@ export function verifyInclusion(
  * JSON.stringify does) and object members sorted by their UTF-16 code units (what sort() does).
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string')
-    return JSON.stringify(value);
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError(`${value} is not a JSON number`);
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object') {
-    const object = value as Record<string, unknown>;
-    const members = Object.keys(object)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(object[key])}`);
-    return `{${members.join(',')}}`;
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError(`${value} is not a JSON number`);
+      return JSON.stringify(value);
+    case 'object': {
+      if (value === null) return 'null';
+      let out = '';
+      if (Array.isArray(value)) {
+        for (const item of value) out += (out === '' ? '' : ',') + canonicalJson(item);
+        return `[${out}]`;
+      }
+      const object = value as Record<string, unknown>;
+      for (const key of Object.keys(object).sort())
+        out += `${out === '' ? '' : ','}${JSON.stringify(key)}:${canonicalJson(object[key])}`;
+      return `{${out}}`;
+    }
   }
   throw new TypeError(`a ${typeof value} is not a JSON value`);
 }
