@@ -6,9 +6,6 @@ export type JvHead = Readonly<{ streamId: string; revision: number; eventHash: B
 
 export type HeadProof = Readonly<{ index: number; auditPath: Buffer[] }>;
 
-const byUtf8 = (a: JvHead, b: JvHead) =>
-  Buffer.compare(Buffer.from(a.streamId), Buffer.from(b.streamId));
-
 /**
  * The second tree a checkpoint commits to: one RFC 9162 leaf per JV, `headLeaf(streamId,
  * revision, hash)`, sorted by the stream id's UTF-8 bytes. Its root and count in the checkpoint
@@ -17,18 +14,26 @@ const byUtf8 = (a: JvHead, b: JvHead) =>
 export class HeadsTree {
   private constructor(
     private readonly heads: readonly JvHead[],
+    /** The stream ids' UTF-8 bytes, in the same (sorted) order. */
+    private readonly keys: readonly Buffer[],
     private readonly tree: MemoryMerkleTree,
   ) {}
 
   static of(heads: readonly JvHead[]): HeadsTree {
-    const sorted = [...heads].sort(byUtf8);
+    const sorted = heads
+      .map((head) => ({ head, key: Buffer.from(head.streamId, 'utf8') }))
+      .sort((a, b) => Buffer.compare(a.key, b.key));
     for (let i = 1; i < sorted.length; i++)
-      if (sorted[i].streamId === sorted[i - 1].streamId)
-        throw new Error(`two heads for ${sorted[i].streamId}`);
-    const leaves = sorted.map((head) =>
+      if (sorted[i].key.equals(sorted[i - 1].key))
+        throw new Error(`two heads for ${sorted[i].head.streamId}`);
+    const leaves = sorted.map(({ head }) =>
       headLeaf(head.streamId, head.revision, head.eventHash.toString('hex')),
     );
-    return new HeadsTree(sorted, MemoryMerkleTree.fromLeaves(leaves));
+    return new HeadsTree(
+      sorted.map(({ head }) => head),
+      sorted.map(({ key }) => key),
+      MemoryMerkleTree.fromLeaves(leaves),
+    );
   }
 
   get count(): number {
@@ -50,11 +55,11 @@ export class HeadsTree {
   }
 
   private indexOf(streamId: string): number {
-    let [low, high] = [0, this.heads.length - 1];
-    const target = Buffer.from(streamId);
+    let [low, high] = [0, this.keys.length - 1];
+    const target = Buffer.from(streamId, 'utf8');
     while (low <= high) {
       const middle = (low + high) >> 1;
-      const order = Buffer.compare(Buffer.from(this.heads[middle].streamId), target);
+      const order = Buffer.compare(this.keys[middle], target);
       if (order === 0) return middle;
       if (order < 0) low = middle + 1;
       else high = middle - 1;

@@ -142,11 +142,13 @@ export function headLeaf(streamId: string, revision: number, eventHashHex: strin
 
 // ---- C2SP signed-note with Ed25519 -------------------------------------------------------------
 
-/** Standard base64 (RFC 4648 §4) decoded strictly: Buffer.from alone skips bad characters. */
+/**
+ * Standard base64 (RFC 4648 §4) with padding; undefined for anything else (Buffer.from alone
+ * skips bad characters). Like Go's base64.StdEncoding, it does not insist on zero trailing bits.
+ */
 export function decodeBase64(text: string): Buffer | undefined {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return undefined;
-  const bytes = Buffer.from(text, 'base64');
-  return bytes.toString('base64') === text ? bytes : undefined;
+  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return undefined;
+  return Buffer.from(text, 'base64');
 }
 
 export type VerifierKey = Readonly<{
