@@ -31,7 +31,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { int, ms, perSecond, since, summarize, type Latencies } from './support/stats';
+import { int, ms, perSecond, percentile, since, summarize, type Latencies } from './support/stats';
 import type { Row } from './support/table';
 import type { TempDirs } from './support/temp-dirs';
 
@@ -56,11 +56,11 @@ export type TransparencyResult = Readonly<{
   /** CPU time of this process (user + system): the machine's other load does not count. */
   buildCpuMs: number;
   bytesPerLeaf: number;
-  singleAppend: Latencies;
-  inclusion: Latencies;
-  consistency: Latencies;
+  singleAppend: Timed;
+  inclusion: Timed;
+  consistency: Timed;
   headsMs: number;
-  signing: Latencies;
+  signing: Timed;
   checkpointMs: number;
   verifiedEvents: number;
   verifyMs: number;
@@ -113,17 +113,19 @@ function chainedEvents(jvs: number, perJv: number): { streamId: string; events: 
   return streams;
 }
 
-async function timedAsync(
-  samples: number,
-  body: (i: number) => Promise<unknown>,
-): Promise<Latencies> {
+/** Wall time and CPU time of each call; the CPU figure is what other load on the machine leaves out. */
+type Timed = Latencies & Readonly<{ cpuP99: number }>;
+
+async function timedAsync(samples: number, body: (i: number) => Promise<unknown>): Promise<Timed> {
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < samples; i++) {
-    const t = performance.now();
+    const [t, c] = [performance.now(), process.cpuUsage()];
     await body(i);
     times.push(since(t));
+    cpu.push(cpuSince(c));
   }
-  return summarize(times);
+  return { ...summarize(times), cpuP99: percentile(cpu, 99) };
 }
 
 export async function measureTransparency(
@@ -269,7 +271,8 @@ export async function measureTransparency(
 }
 
 export function transparencyRows(result: TransparencyResult, jointVentures: number): Row[] {
-  const latency = (l: Latencies) => `p50 ${ms(l.p50)} / p99 ${ms(l.p99)} (${int(l.count)} samples)`;
+  const latency = (l: Timed) =>
+    `p50 ${ms(l.p50)} / p99 ${ms(l.p99)}, CPU p99 ${ms(l.cpuP99)} (${int(l.count)} samples)`;
   const tree = `${int(result.leaves)} leaves, SQLite`;
   return [
     {
