@@ -7,7 +7,11 @@
  *     from the event's `time` (when the command service recorded it) to its arrival.
  */
 import { JOINT_VENTURE_STREAM_PREFIX } from '@app/domain';
-import { DEFAULT_NOTIFIER_BATCH_SIZE, KafkaNotifier, KafkaPublisher } from '@app/notifications';
+import {
+  DEFAULT_NOTIFIER_BATCH_SIZE,
+  KafkaPublisher,
+  notifier as createNotifier,
+} from '@app/notifications';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -45,7 +49,7 @@ export async function measureDrain(
   const storage = await openLogStorage(file, 'FULL');
   const head = headPosition(file);
   if (head === undefined) throw new Error('the log to drain is empty');
-  const events = (await storage.store.readAll({ streamPrefix: JOINT_VENTURE_STREAM_PREFIX }))
+  const events = (await storage.events.readAll({ streamPrefix: JOINT_VENTURE_STREAM_PREFIX }))
     .length;
   const topic = topicName(`drain-${batchSize}`);
   const publisher = new KafkaPublisher({
@@ -57,9 +61,9 @@ export async function measureDrain(
     requireTopic: false,
   });
   let failure: unknown;
-  const notifier = new KafkaNotifier({
-    db: storage.db,
-    events: storage.store,
+  const notifier = createNotifier({
+    checkpoints: storage.checkpoints,
+    events: storage.events,
     publisher,
     cloudEvents: { source: '/jv-bench', schemaBaseUri: 'https://jv-ledger.example/schemas/' },
     name: `bench-drain-${batchSize}`,
@@ -83,6 +87,7 @@ export async function measureDrain(
     return { events, batchSize, elapsedMs, onTopic: await messagesOn(brokers, topic) };
   } finally {
     await notifier.stop();
+    await publisher.disconnect();
     await storage.close();
   }
 }

@@ -1,10 +1,10 @@
 /**
- * 3. Projection catch-up: the three read models (as the app runs them: one ProjectionRunner
+ * 3. Projection catch-up: the three read models (as the app runs them: one consumer
  * each, checkpointed, default batch size) start from zero on a log of ~50,000 events of many
  * JVs; timed until every checkpoint reaches the head of the log.
  */
 import { JOINT_VENTURE_STREAM_PREFIX } from '@app/domain';
-import { JOINT_VENTURE_PROJECTIONS, ProjectionRunner } from '@app/read-models';
+import { JOINT_VENTURE_PROJECTIONS, projectionConsumer } from '@app/read-models';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { headPosition, startBenchApp } from './support/bench-app';
@@ -53,18 +53,16 @@ export async function measureCatchUp(
 ): Promise<CatchUpResult> {
   const file = join(dir, DATABASE_FILE);
   const storage = await openLogStorage(file, synchronous);
-  // A failed batch is retried forever by the runner; here the first failure ends the benchmark.
+  // A failed batch is retried forever by the consumer; here the first failure ends the benchmark.
   let fail: (error: unknown) => void = () => undefined;
   const failure = new Promise<never>((_, reject) => (fail = reject));
   failure.catch(() => undefined);
-  const runners = JOINT_VENTURE_PROJECTIONS.map(
-    (projection) =>
-      new ProjectionRunner({
-        db: storage.db,
-        events: storage.store,
-        projection,
-        onError: (error) => fail(error),
-      }),
+  const runners = JOINT_VENTURE_PROJECTIONS.map((projection) =>
+    projectionConsumer(projection, {
+      events: storage.events,
+      checkpoints: storage.checkpoints,
+      onError: (error) => fail(error),
+    }),
   );
   try {
     const head = headPosition(file);
@@ -111,8 +109,8 @@ export type PageReadResult = Readonly<{
 }>;
 
 /**
- * What a live runner pays per wake-up (one per append, per projection): one page of the global
- * log at its head, read with the joint-venture stream prefix as runners and rebuilds read it,
+ * What a live consumer pays per wake-up (one per append, per projection): one page of the global
+ * log at its head, read with the joint-venture stream prefix as consumers and rebuilds read it,
  * beside the same page read without a prefix. Should not depend on the log's length.
  */
 export async function measureLogPageRead(dir: string, reads = 50): Promise<PageReadResult> {
@@ -125,7 +123,7 @@ export async function measureLogPageRead(dir: string, reads = 50): Promise<PageR
       const samples: number[] = [];
       for (let i = 0; i < reads; i++) {
         const start = performance.now();
-        await storage.store.readAll({ after, maxCount: 100, streamPrefix });
+        await storage.events.readAll({ after, maxCount: 100, streamPrefix });
         samples.push(since(start));
       }
       return percentile(samples, 50);

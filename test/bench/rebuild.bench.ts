@@ -24,8 +24,9 @@ export async function measureRebuild(
   try {
     const start = performance.now();
     const report = await rebuildProjections({
-      db: storage.db,
-      events: storage.store,
+      db: storage.readModels,
+      checkpoints: storage.checkpoints,
+      events: storage.events,
       space: sqliteRebuildSpace({ directory: dir }),
     });
     return { synchronous, events: report.eventsReplayed, elapsedMs: since(start) };

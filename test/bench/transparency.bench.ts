@@ -3,8 +3,7 @@
  * appends as the log's consumer would make them on a large tree, inclusion and consistency
  * proofs on a 1,000,000-leaf log, signing a checkpoint, and the offline verifier's rate.
  */
-import { openSqlite, hashEvent } from '@app/event-store';
-import { createSqliteReadModelDb } from '@app/read-models';
+import { createSqliteKysely, hashEvent, openSqlite } from '@app/event-store';
 import {
   HeadsTree,
   KeyRing,
@@ -26,7 +25,6 @@ import {
   type LogEntry,
   type LogTables,
 } from '@app/transparency';
-import type { Kysely } from 'kysely';
 import { createHash, randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -136,8 +134,8 @@ export async function measureTransparency(
   const dir = dirs.make('transparency');
   const file = join(dir, 'ledger.db');
   const database = openSqlite(file, { synchronous: 'FULL' });
-  // The read models' Kysely (statement cache, BEGIN IMMEDIATE): how the lead will wire the log.
-  const db = createSqliteReadModelDb(database) as unknown as Kysely<LogTables>;
+  // The apps' SQLite Kysely (statement cache, BEGIN IMMEDIATE): as the log will be wired.
+  const db = createSqliteKysely<LogTables>(database);
   try {
     await migrateLogStore(db, 'sqlite');
     const log = new TransparencyLog(new KyselyLogStore(db));

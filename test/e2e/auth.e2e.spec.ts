@@ -41,7 +41,7 @@ describe('authentication and roles', () => {
     expect(await historyLength()).toBe(1);
   });
 
-  it('keeps viewers and auditors from recording facts, and viewers from the audit trail', async () => {
+  it('keeps viewers and auditors from running commands, and viewers from the audit trail', async () => {
     for (const actor of [VIEWER, AUDITOR]) {
       const reply = await (await testApp.as(actor)).post(`${jv}/development/start`, {});
       expect(reply.status).toBe(403);

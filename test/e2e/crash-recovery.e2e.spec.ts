@@ -1,4 +1,5 @@
-import { foldEvents, upcast, type Actor } from '@app/domain';
+import { CHASSIS } from '@app/domain/testing';
+import { foldEvents, fromStored, type Actor } from '@app/domain';
 import { JOINT_VENTURE_PROJECTIONS } from '@app/read-models';
 import { loadConfig, type AppConfig } from '@app/runtime';
 import Database from 'better-sqlite3';
@@ -146,7 +147,7 @@ describe('crash recovery: SIGKILL mid-load, restart on the same SQLite file', ()
     await eventually(
       async () => {
         const health = await request(api!.baseUrl, undefined, 'GET', '/health');
-        const projections = health.body.details.projections;
+        const projections = health.body.details.consumers;
         expect(health.status).toBe(200);
         for (const name of PROJECTIONS)
           expect({ name, checkpoint: projections[name]?.checkpoint }).toEqual({
@@ -185,9 +186,7 @@ describe('crash recovery: SIGKILL mid-load, restart on the same SQLite file', ()
     expect(listed.sort()).toEqual([...histories.keys()].sort());
 
     for (const [id, history] of histories) {
-      const state = foldEvents(
-        history.map((e) => upcast(e.type, Number(e.metadata.schemaVersion ?? 1), e.data)),
-      );
+      const state = foldEvents(history.map(fromStored));
       if (state.status !== 'existing') throw new Error(`JV ${id} has no establishment`);
       const produced = history
         .filter((e) => e.type === 'BatchProduced')
@@ -200,7 +199,10 @@ describe('crash recovery: SIGKILL mid-load, restart on the same SQLite file', ()
         version: history.length - 1,
         phase: state.phase,
       });
-      expect({ id, produced: detail.productLines[0].produced }).toEqual({ id, produced });
+      const chassis = detail.productLines.find(
+        (line: { productCode: string }) => line.productCode === CHASSIS,
+      );
+      expect({ id, produced: chassis?.produced }).toEqual({ id, produced });
       expect({ id, lines: detail.productLines }).toEqual({
         id,
         lines: state.productLines.map((line) =>
@@ -217,7 +219,10 @@ describe('crash recovery: SIGKILL mid-load, restart on the same SQLite file', ()
       });
       expect({ id, totals: summary.totals }).toEqual({
         id,
-        totals: [expect.objectContaining({ productCode: 'MZKT-7930', produced })],
+        totals: [
+          expect.objectContaining({ productCode: 'MZKT-7930', produced }),
+          expect.objectContaining({ productCode: 'T-72B3', produced: 0 }),
+        ],
       });
     }
   }, 15_000);

@@ -146,7 +146,7 @@ describe('joint-venture lifecycle over HTTP (embedded SQLite)', () => {
     expect(detail).toMatchObject({
       id,
       phase: 'closed',
-      name: 'Eurasian Heavy Chassis JV',
+      name: 'Heavy Armour JV',
       partners: [
         { enterpriseCode: 'RU-UVZ', shareBasisPoints: 5000 },
         { enterpriseCode: 'BY-MZKT', shareBasisPoints: 5000 },
@@ -155,6 +155,7 @@ describe('joint-venture lifecycle over HTTP (embedded SQLite)', () => {
     });
     expect(detail.ipResults).toHaveLength(1);
     expect(detail.productLines).toEqual([
+      expect.objectContaining({ productCode: 'T-72B3', produced: 0, inService: 0 }),
       expect.objectContaining({
         productCode: 'MZKT-7930',
         produced: 60,

@@ -1,6 +1,6 @@
 /**
  * The notifications promise, against a real Apache Kafka broker (test/services/kafka): every
- * recorded fact reaches the topic, in each JV's order, at least once, valid against its schema,
+ * recorded event reaches the topic, in each JV's order, at least once, valid against its schema,
  * whatever happens to the broker or to the notifier process. Each test reads its own topic from
  * the beginning with a fresh consumer group, as a downstream system would, and compares what
  * arrived with the event store.
@@ -134,7 +134,8 @@ describeWithKafka('Kafka notifications against a real broker', (kafka) => {
     app = await startTestApp(kafkaEnv(kafka(), topic));
     const managers = [await app.as(RU_MANAGER), await app.as(BY_MANAGER)];
     const auditor = await app.as(AUDITOR);
-    const notifierHealth = async () => (await auditor.get('/health')).body?.details?.notifications;
+    const notifierHealth = async () =>
+      (await auditor.get('/health')).body?.details?.consumers?.Notifier;
 
     const ventures = await Promise.all(
       Array.from({ length: 4 }, (_, v) =>

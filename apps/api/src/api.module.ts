@@ -1,13 +1,12 @@
 import { EVENT_STORE, type EventStore } from '@app/event-store';
-import type { ReadModelDb } from '@app/read-models';
 import { JointVentureQueries } from '@app/read-models';
 import {
   APP_CONFIG,
-  NotificationsModule,
-  ProjectionsModule,
-  READ_MODEL_DB,
+  ConsumersModule,
+  STORAGE,
   StorageModule,
   type AppConfig,
+  type Storage,
 } from '@app/runtime';
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
@@ -19,48 +18,65 @@ import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenService } from './auth/token.service';
+import {
+  migrateCommandSide,
+  type CommandSideTables,
+} from './commands/command-side/command-side.tables';
+import { SqlIdempotencyStore } from './commands/command-side/idempotency.store';
+import { SqlNameRegistry } from './commands/command-side/name-registry';
+import {
+  COMMAND_OPTIONS,
+  ExecuteCommandHandler,
+  IDEMPOTENCY_STORE,
+  NAME_REGISTRY,
+} from './commands/execute-command.handler';
+import { JointVentureRepository } from './commands/joint-venture.repository';
 import { EstablishJointVentureController } from './establish/establish-joint-venture.controller';
-import { FactsController } from './facts/facts.controller';
+import { InPhaseActionsController } from './in-phase-actions/in-phase-actions.controller';
 import { HealthController } from './health/health.controller';
-import { migrateCommandSide, type CommandSideTables } from './ledger/command-side.db';
-import { IdempotencyStore } from './ledger/idempotency.store';
-import { JointVentureCommandService } from './ledger/joint-venture-commands.service';
-import { JointVentureLedger } from './ledger/joint-venture.ledger';
-import { NameRegistry } from './ledger/name-registry';
 import { LedgerMetrics, MetricsController } from './metrics/metrics';
 import { LifecycleController } from './lifecycle/lifecycle.controller';
 import { PartnersController } from './partners/partners.controller';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
 import { QueriesController } from './queries/queries.controller';
-import { CommandSender, RecordJointVentureFactHandler } from './shared/record-command';
 import { MemberStateConstraint } from './shared/validators';
 import { VersionEtagInterceptor } from './shared/version-etag.interceptor';
 
 const COMMAND_SIDE_DB = Symbol('COMMAND_SIDE_DB');
 
-const commandSide: Provider[] = [
+const commands: Provider[] = [
   {
     provide: COMMAND_SIDE_DB,
-    inject: [READ_MODEL_DB],
-    useFactory: async (db: Kysely<ReadModelDb>) => {
-      const commandDb = db.withTables<CommandSideTables>() as unknown as Kysely<CommandSideTables>;
-      await migrateCommandSide(commandDb);
-      return commandDb;
+    inject: [STORAGE],
+    useFactory: async ({ sql }: Storage) => {
+      const db = sql.tables<CommandSideTables>();
+      await migrateCommandSide(db);
+      return db;
     },
   },
   {
-    provide: JointVentureCommandService,
-    inject: [EVENT_STORE, COMMAND_SIDE_DB, APP_CONFIG],
-    useFactory: (store: EventStore, db: Kysely<CommandSideTables>, config: AppConfig) =>
-      new JointVentureCommandService(
-        new JointVentureLedger(store, config.STATE_CACHE_SIZE),
-        new IdempotencyStore(db, config.IDEMPOTENCY_LEASE_MS),
-        new NameRegistry(db),
-        { conflictRetries: config.COMMAND_CONFLICT_RETRIES },
-      ),
+    provide: IDEMPOTENCY_STORE,
+    inject: [COMMAND_SIDE_DB, APP_CONFIG],
+    useFactory: (db: Kysely<CommandSideTables>, config: AppConfig) =>
+      new SqlIdempotencyStore(db, config.IDEMPOTENCY_LEASE_MS),
   },
-  RecordJointVentureFactHandler,
-  CommandSender,
+  {
+    provide: NAME_REGISTRY,
+    inject: [COMMAND_SIDE_DB],
+    useFactory: (db: Kysely<CommandSideTables>) => new SqlNameRegistry(db),
+  },
+  {
+    provide: JointVentureRepository,
+    inject: [EVENT_STORE, APP_CONFIG],
+    useFactory: (store: EventStore, config: AppConfig) =>
+      new JointVentureRepository(store, config.STATE_CACHE_SIZE),
+  },
+  {
+    provide: COMMAND_OPTIONS,
+    inject: [APP_CONFIG],
+    useFactory: (config: AppConfig) => ({ conflictRetries: config.COMMAND_CONFLICT_RETRIES }),
+  },
+  ExecuteCommandHandler,
 ];
 
 const http: Provider[] = [
@@ -86,12 +102,12 @@ const queries: Provider[] = [
   AuditService,
   {
     provide: JointVentureQueries,
-    inject: [READ_MODEL_DB],
-    useFactory: (db: Kysely<ReadModelDb>) => new JointVentureQueries(db),
+    inject: [STORAGE],
+    useFactory: ({ readModels }: Storage) => new JointVentureQueries(readModels),
   },
 ];
 
-/** The HTTP entry. In the embedded default it also hosts the projections. */
+/** The HTTP entry. In the embedded default it also hosts the consumers (projections, notifier). */
 @Module({})
 export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -108,22 +124,19 @@ export class ApiModule {
         StorageModule.forRoot(config),
         CqrsModule.forRoot(),
         TerminusModule,
-        ...(config.EMBEDDED_PROJECTOR === 'true' ? [ProjectionsModule] : []),
-        ...(config.EMBEDDED_PROJECTOR === 'true' && config.KAFKA_BROKERS
-          ? [NotificationsModule]
-          : []),
+        ...(config.EMBEDDED_PROJECTOR === 'true' ? [ConsumersModule] : []),
       ],
       controllers: [
         EstablishJointVentureController,
         LifecycleController,
-        FactsController,
+        InPhaseActionsController,
         PartnersController,
         QueriesController,
         AuditController,
         HealthController,
         MetricsController,
       ],
-      providers: [...commandSide, ...http, ...queries],
+      providers: [...commands, ...http, ...queries],
     };
   }
 }

@@ -1,13 +1,7 @@
 import 'reflect-metadata';
 import { ROLES, type Role } from '@app/domain';
-import { KurrentDbEventStore, openSqlite, SqliteEventStore } from '@app/event-store';
-import {
-  createSqliteReadModelDb,
-  migrateReadModels,
-  rebuildProjections,
-  sqliteRebuildSpace,
-} from '@app/read-models';
-import { ConfigError, loadConfig } from '@app/runtime';
+import { rebuildProjections, sqliteRebuildSpace } from '@app/read-models';
+import { ConfigError, loadConfig, openStorage } from '@app/runtime';
 import { parseArgs } from 'node:util';
 import { TokenService } from '../../api/src/auth/token.service';
 
@@ -46,31 +40,19 @@ async function token(args: string[]): Promise<void> {
 }
 
 async function rebuild(): Promise<void> {
-  const config = loadConfig();
-  const events = openSqlite(config.databaseFile, {
-    synchronous: config.SQLITE_SYNCHRONOUS,
-    busyTimeoutMs: 0,
-  });
-  const readModels = openSqlite(config.databaseFile, { synchronous: config.SQLITE_SYNCHRONOUS });
-  const db = createSqliteReadModelDb(readModels);
   // The log is replayed from wherever the service keeps its events.
-  const store =
-    config.EVENT_STORE === 'kurrentdb'
-      ? KurrentDbEventStore.connect(config.KURRENTDB_URL as string)
-      : new SqliteEventStore(events);
+  const config = loadConfig();
+  const storage = await openStorage(config);
   try {
-    await migrateReadModels(db);
     const report = await rebuildProjections({
-      db,
-      events: store,
+      db: storage.readModels,
+      checkpoints: storage.checkpoints,
+      events: storage.events,
       space: sqliteRebuildSpace({ directory: config.DATA_DIR }),
     });
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } finally {
-    await store.close();
-    await db.destroy();
-    events.close();
-    readModels.close();
+    await storage.close();
   }
 }
 

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { ProjectorModule } from './projector.module';
 
-/** Runs the projections alone, for deployments where the API runs with EMBEDDED_PROJECTOR=false. */
+/** Runs the consumers alone, for deployments where the API runs with EMBEDDED_PROJECTOR=false. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await NestFactory.createApplicationContext(ProjectorModule.forRoot(config), {

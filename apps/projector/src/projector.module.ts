@@ -1,9 +1,4 @@
-import {
-  NotificationsModule,
-  ProjectionsModule,
-  StorageModule,
-  type AppConfig,
-} from '@app/runtime';
+import { ConsumersModule, StorageModule, type AppConfig } from '@app/runtime';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 
@@ -16,8 +11,7 @@ export class ProjectorModule {
       imports: [
         LoggerModule.forRoot({ pinoHttp: { level: config.LOG_LEVEL } }),
         StorageModule.forRoot(config),
-        ProjectionsModule,
-        ...(config.KAFKA_BROKERS ? [NotificationsModule] : []),
+        ConsumersModule,
       ],
     };
   }

@@ -8,4 +8,5 @@ export * from './joint-venture/lifecycle';
 export * from './joint-venture/evolve';
 export * from './joint-venture/decide';
 export * from './joint-venture/upcast';
-export * from './ledger';
+export * from './joint-venture/stream';
+export * from './joint-venture/event-metadata';

@@ -51,7 +51,12 @@ export function appendEvents(
     committedAt,
   }));
 
-  const retried = findRetriedAppend(tx, streamId, events);
+  assertDistinctIds(events);
+  const retried = retriedAppendResult(
+    streamId,
+    events,
+    events.map((event) => tx.findEvent(event.id)),
+  );
   if (retried) return retried;
 
   const actual = tx.lastRevision(streamId);
@@ -62,23 +67,27 @@ export function appendEvents(
   return { nextExpectedRevision: first + events.length - 1, position };
 }
 
-/**
- * A retried write is recognised by its ids alone, whatever it expected: they must all be
- * recorded, in this stream, consecutively and in the same order. Any other overlap means two
- * different writes claim the same id, which is refused.
- */
-function findRetriedAppend(
-  tx: AppendTransaction,
-  streamId: string,
-  events: readonly EventToAppend[],
-): AppendResult | undefined {
+/** An append may not name one event id twice. */
+export function assertDistinctIds(events: readonly EventToAppend[]): void {
   const seen = new Set<string>();
   for (const { id } of events) {
     if (seen.has(id)) throw new DuplicateEventIdError(id);
     seen.add(id);
   }
+}
 
-  const found = events.map((event) => tx.findEvent(event.id));
+/**
+ * The port's retry rule, for every adapter: a retried write is recognised by its ids alone,
+ * whatever it expected. `found` says where each appended id is already recorded (undefined
+ * where it is not). When all are recorded, in this stream, consecutively and in the same order,
+ * the answer is the original result; when none is, undefined (a new write). Any other overlap
+ * means two different writes claim the same id, which is refused.
+ */
+export function retriedAppendResult(
+  streamId: string,
+  events: readonly EventToAppend[],
+  found: readonly (RecordedEventRef | undefined)[],
+): AppendResult | undefined {
   const firstFound = found.findIndex((ref) => ref !== undefined);
   if (firstFound === -1) return undefined;
 

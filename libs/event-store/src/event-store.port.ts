@@ -1,5 +1,5 @@
 /**
- * The event store port: the only way the application reads or writes facts. Adapters
+ * The event store port: the only way the application reads or writes events. Adapters
  * (SQLite embedded, KurrentDB in production) translate vendor behaviour and errors into
  * what is declared here, and every adapter passes the same contract suite
  * (`event-store.contract.ts`).

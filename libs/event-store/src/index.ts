@@ -17,3 +17,16 @@ export {
   redactConnectionString,
 } from './kurrentdb/kurrentdb.connection-string';
 export type { KurrentDbSubscriptionSettings } from './kurrentdb/kurrentdb.subscription';
+export * from './consumers/checkpoint-store.port';
+export * from './consumers/sql-checkpoint-store';
+export * from './consumers/log-consumer';
+export * from './consumers/consumer-handler';
+export * from './consumers/consumer-errors';
+export * from './consumers/consumer-lease';
+export * from './consumers/consumer-tables';
+export * from './consumers/lease-store.port';
+export * from './consumers/sql-lease-store';
+export * from './consumers/dead-letter-store.port';
+export * from './consumers/sql-dead-letter-store';
+export * from './consumers/parking';
+export * from './sql';

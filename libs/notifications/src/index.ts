@@ -1,4 +1,5 @@
 export * from './integration-events';
 export * from './schemas';
-export * from './kafka-publisher';
-export * from './kafka-notifier';
+export * from './notification-publisher.port';
+export * from './kafka/kafka-publisher';
+export * from './notifier';

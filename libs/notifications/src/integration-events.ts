@@ -1,12 +1,13 @@
 /**
- * Public integration events: what downstream systems see of each recorded fact. They are
+ * Public integration events: what downstream systems see of each recorded event. They are
  * separate from the domain events (a gateway transform, as Eventuous calls it): every type is
  * mapped field by field, so a field added to a domain event for internal use never leaks.
- * Who recorded a fact, why, and the hash chain stay inside the ledger.
+ * Who recorded an event, why, and the hash chain stay inside the ledger.
  */
 import {
+  fromStored,
   jointVentureIdOf,
-  upcast,
+  phaseEnteredBy,
   type JointVentureEvent,
   type JointVentureEventType,
   type Partner,
@@ -53,8 +54,22 @@ const allocation = (shares: readonly ShareAllocation[]) =>
 const productLine = ({ productCode, name, standard }: ProductLine) =>
   standard === undefined ? { productCode, name } : { productCode, name, standard };
 
-/** The public payload of each domain event; the switch is exhaustive, so a new type must be mapped. */
+/**
+ * The phase a notification announces: a JV's events that move it to another phase carry the
+ * phase they enter (the establishment's phase is implied by its type).
+ */
+export function announcedPhase(type: JointVentureEventType): string | undefined {
+  return type === 'JointVentureEstablished' ? undefined : phaseEnteredBy(type);
+}
+
+/** The public payload of a domain event: its mapped fields, plus the phase it enters. */
 export function publicDataOf(event: JointVentureEvent): Record<string, unknown> {
+  const phase = announcedPhase(event.type);
+  return phase === undefined ? mappedFields(event) : { ...mappedFields(event), phase };
+}
+
+/** Each type's public fields; the switch is exhaustive, so a new type must be mapped. */
+function mappedFields(event: JointVentureEvent): Record<string, unknown> {
   switch (event.type) {
     case 'JointVentureEstablished': {
       const { name, decision, purposes, partners, productLines } = event.data;
@@ -67,15 +82,12 @@ export function publicDataOf(event: JointVentureEvent): Record<string, unknown> 
       };
     }
     case 'DevelopmentStarted':
-      return { phase: 'development' };
     case 'ProductionStarted':
-      return { phase: 'production' };
     case 'ModernizationStarted':
-      return { phase: 'modernization' };
     case 'RepairStarted':
-      return { phase: 'repair' };
     case 'DisposalStarted':
-      return { phase: 'disposal' };
+    case 'DisposalCompleted':
+      return {};
     case 'DevelopmentMilestoneReached':
       return { name: event.data.name, reachedOn: event.data.reachedOn };
     case 'BatchProduced': {
@@ -84,22 +96,16 @@ export function publicDataOf(event: JointVentureEvent): Record<string, unknown> 
     }
     case 'ModernizationCompleted': {
       const { productCode, fromVersion, toVersion, quantity } = event.data;
-      return { productCode, fromVersion, toVersion, quantity, phase: 'production' };
+      return { productCode, fromVersion, toVersion, quantity };
     }
     case 'RepairCompleted':
-      return {
-        productCode: event.data.productCode,
-        quantity: event.data.quantity,
-        phase: 'production',
-      };
+      return { productCode: event.data.productCode, quantity: event.data.quantity };
     case 'UnitsDisposed': {
       const { productCode, quantity, method } = event.data;
       return { productCode, quantity, method };
     }
-    case 'DisposalCompleted':
-      return { phase: 'closed' };
     case 'JointVentureDissolved':
-      return { phase: 'dissolved', reason: event.data.reason };
+      return { reason: event.data.reason };
     case 'PartnerAdmitted': {
       const { enterpriseCode, name, memberState } = event.data.partner;
       return {
@@ -141,7 +147,7 @@ export function toCloudEvent(
 ): LifecycleCloudEvent | undefined {
   const jointVentureId = jointVentureIdOf(recorded.streamId);
   if (jointVentureId === undefined) return undefined;
-  const event = upcast(recorded.type, Number(recorded.metadata.schemaVersion ?? 1), recorded.data);
+  const event = fromStored(recorded);
   const type = integrationTypeOf(event.type);
   return {
     specversion: CLOUDEVENTS_SPEC_VERSION,

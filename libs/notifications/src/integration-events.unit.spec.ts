@@ -1,19 +1,15 @@
 import { JOINT_VENTURE_EVENT_TYPES } from '@app/domain';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  JointVentureHistory,
-  recorded,
-  TANK,
-} from '../../read-models/src/testing/joint-venture-history';
+import { JointVentureHistory, recorded, TANK } from '@test/support/joint-venture-history';
 import { integrationTypeOf, toCloudEvent } from './integration-events';
 import { asyncApiDocument, NOTIFICATION_SCHEMAS } from './schemas';
 import { schemaErrorsOf } from './testing';
 
 const settings = { source: '/jv-ledger/test', schemaBaseUri: 'https://schemas.test/' };
 
-/** Two JVs that between them record every type of fact. */
-function everyKindOfFact() {
+/** Two JVs that between them record every type of event. */
+function everyKindOfEvent() {
   const closed = new JointVentureHistory().fullLifecycle();
   const dissolved = new JointVentureHistory()
     .established()
@@ -28,7 +24,7 @@ function everyKindOfFact() {
 }
 
 describe('integration events', () => {
-  const events = everyKindOfFact();
+  const events = everyKindOfEvent();
   const messages = events.map((event) => toCloudEvent(event, settings)!);
 
   it('maps every domain event type to a CloudEvent whose schema it satisfies', () => {

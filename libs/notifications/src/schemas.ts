@@ -5,7 +5,7 @@
  * Every object is closed (`additionalProperties: false`), so a leaked field fails validation.
  */
 import { JOINT_VENTURE_EVENT_TYPES, PURPOSES, type JointVentureEventType } from '@app/domain';
-import { integrationTypeOf } from './integration-events';
+import { announcedPhase, integrationTypeOf } from './integration-events';
 
 export const DEFAULT_SCHEMA_BASE_URI = 'https://jv-ledger.example/schemas/';
 
@@ -29,7 +29,7 @@ const basisPoints = {
 const memberState = { type: 'string', pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2' };
 const phase = (value: string) => ({
   const: value,
-  description: 'the phase the joint venture is in after this fact',
+  description: 'the phase the joint venture is in after this event',
 });
 const allocation = {
   type: 'array',
@@ -38,8 +38,9 @@ const allocation = {
 };
 const productLine = closed({ productCode: text, name: text, standard: text }, ['standard']);
 
-const DATA: Record<JointVentureEventType, Schema> = {
-  JointVentureEstablished: closed({
+/** Each type's own fields; `dataSchema` adds the phase a transition enters. */
+const FIELDS: Record<JointVentureEventType, Record<string, Schema>> = {
+  JointVentureEstablished: {
     name: text,
     decision: closed({ reference: text, date }),
     purposes: { type: 'array', minItems: 1, items: { enum: [...PURPOSES] } },
@@ -54,39 +55,41 @@ const DATA: Record<JointVentureEventType, Schema> = {
       }),
     },
     productLines: { type: 'array', items: productLine },
-  }),
-  DevelopmentStarted: closed({ phase: phase('development') }),
-  ProductionStarted: closed({ phase: phase('production') }),
-  ModernizationStarted: closed({ phase: phase('modernization') }),
-  RepairStarted: closed({ phase: phase('repair') }),
-  DisposalStarted: closed({ phase: phase('disposal') }),
-  DevelopmentMilestoneReached: closed({ name: text, reachedOn: date }),
-  BatchProduced: closed({ productCode: text, quantity, batchReference: text, producedOn: date }),
-  ModernizationCompleted: closed({
-    productCode: text,
-    fromVersion: text,
-    toVersion: text,
-    quantity,
-    phase: phase('production'),
-  }),
-  RepairCompleted: closed({ productCode: text, quantity, phase: phase('production') }),
-  UnitsDisposed: closed({ productCode: text, quantity, method: text }),
-  DisposalCompleted: closed({ phase: phase('closed') }),
-  JointVentureDissolved: closed({ phase: phase('dissolved'), reason: text }),
-  PartnerAdmitted: closed({
+  },
+  DevelopmentStarted: {},
+  ProductionStarted: {},
+  ModernizationStarted: {},
+  RepairStarted: {},
+  DisposalStarted: {},
+  DevelopmentMilestoneReached: { name: text, reachedOn: date },
+  BatchProduced: { productCode: text, quantity, batchReference: text, producedOn: date },
+  ModernizationCompleted: { productCode: text, fromVersion: text, toVersion: text, quantity },
+  RepairCompleted: { productCode: text, quantity },
+  UnitsDisposed: { productCode: text, quantity, method: text },
+  DisposalCompleted: {},
+  JointVentureDissolved: { reason: text },
+  PartnerAdmitted: {
     partner: closed({ enterpriseCode: text, name: text, memberState }),
     allocation,
-  }),
-  PartnerWithdrawn: closed({ enterpriseCode: text, allocation }),
-  SharesReallocated: closed({ allocation }),
-  ProductLineAdded: productLine,
-  IntellectualPropertyRegistered: closed({
+  },
+  PartnerWithdrawn: { enterpriseCode: text, allocation },
+  SharesReallocated: { allocation },
+  ProductLineAdded: { productCode: text, name: text, standard: text },
+  IntellectualPropertyRegistered: {
     ipResultId: text,
     title: text,
     kind: text,
     rightsHolders: allocation,
-  }),
+  },
 };
+
+/** The `data` schema of a type: its fields and, for a transition, the phase it enters. */
+function dataSchema(eventType: JointVentureEventType): Schema {
+  const entered = announcedPhase(eventType);
+  const fields =
+    entered === undefined ? FIELDS[eventType] : { ...FIELDS[eventType], phase: phase(entered) };
+  return closed(fields, eventType === 'ProductLineAdded' ? ['standard'] : []);
+}
 
 /** The schema of the whole CloudEvent of one type: envelope and data. */
 export function notificationSchema(
@@ -98,7 +101,7 @@ export function notificationSchema(
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: `${baseUri}${type}.json`,
     title: type,
-    description: `CloudEvents 1.0 structured message: the ${eventType} fact of a joint venture.`,
+    description: `CloudEvents 1.0 structured message: the ${eventType} event of a joint venture.`,
     ...closed({
       specversion: { const: '1.0' },
       id: { type: 'string', format: 'uuid', description: 'the event id: deduplicate by it' },
@@ -109,15 +112,15 @@ export function notificationSchema(
         format: 'uuid',
         description: 'the joint venture id (also the Kafka key)',
       },
-      time: { type: 'string', format: 'date-time', description: 'when the fact was recorded' },
+      time: { type: 'string', format: 'date-time', description: 'when the event was recorded' },
       datacontenttype: { const: 'application/json' },
       dataschema: { type: 'string', format: 'uri' },
       streamrevision: {
         type: 'integer',
         minimum: 0,
-        description: "the joint venture's version after this fact: consecutive per joint venture",
+        description: "the joint venture's version after this event: consecutive per joint venture",
       },
-      data: DATA[eventType],
+      data: dataSchema(eventType),
     }),
   };
 }
@@ -158,7 +161,7 @@ export function asyncApiDocument(topic = 'jv.lifecycle.v1'): Schema {
       title: 'Joint-venture lifecycle notifications',
       version: '1.0.0',
       description:
-        'One message per recorded fact, keyed by joint venture id, in the order of each joint ' +
+        'One message per recorded event, keyed by joint venture id, in the order of each joint ' +
         "venture's history (streamrevision increases by one), delivered at least once: deduplicate by id.",
     },
     defaultContentType: 'application/cloudevents+json',

@@ -1,42 +1,32 @@
 /**
- * What a projection is: a named subscription that owns some tables and folds recorded
- * joint-venture events into them. Runners and rebuilds drive every projection the same way.
+ * What a projection is: a named consumer of the joint-venture log that owns some tables and
+ * folds recorded events into them. Consumers and rebuilds drive every projection the same way.
  */
 import {
+  fromStored,
   jointVentureIdOf,
-  upcast,
   type JointVentureEvent,
-  type JointVentureEventType,
-  type LedgerEventMetadata,
-  type Phase,
+  type JointVentureEventMetadata,
 } from '@app/domain';
-import type { RecordedEvent } from '@app/event-store';
-import type { Kysely } from 'kysely';
-import type { ReadModelDb, ReadModelTable } from './read-model-db';
+import type { RecordedEvent, TableDefinition } from '@app/event-store';
+import type { Kysely, SchemaModule } from 'kysely';
+import type { ReadModelDb } from './read-model-db';
 
 /** A recorded event of a `joint-venture-<uuid>` stream, upcast to its current typed form. */
 export type ProjectedEvent<E extends JointVentureEvent = JointVentureEvent> =
   E extends JointVentureEvent
     ? Omit<RecordedEvent, 'type' | 'data' | 'metadata'> &
         E &
-        Readonly<{ jointVentureId: string; metadata: LedgerEventMetadata }>
+        Readonly<{ jointVentureId: string; metadata: JointVentureEventMetadata }>
     : never;
 
-/** A table a projection owns and the columns a rebuild copies into the live one. */
-export type OwnedTable = Readonly<{ name: ReadModelTable; columns: readonly string[] }>;
-
 export interface Projection {
-  /** Subscription name, also the key of its checkpoint (`JointVentureSummaries`). */
+  /** Consumer name, also the key of its checkpoint (`JointVentureSummaries`). */
   readonly name: string;
-  /** Its tables, parents first. */
-  readonly tables: readonly OwnedTable[];
-  /**
-   * Creates its tables if missing. Also run through `withSchema` to build fresh tables for a
-   * rebuild, so only primary keys here: SQLite cannot place an index in another schema.
-   */
-  createTables(db: Kysely<ReadModelDb>): Promise<void>;
-  /** Secondary indexes the queries need, on the live tables only. */
-  createIndexes(db: Kysely<ReadModelDb>): Promise<void>;
+  /** Its tables, parents first; created by `migrateReadModels`, copied by a rebuild. */
+  readonly tables: readonly TableDefinition[];
+  /** Secondary indexes the queries need, on the live tables only (not on a rebuild's copies). */
+  createIndexes(schema: SchemaModule): Promise<void>;
   /**
    * Applies one event inside the caller's transaction. Must leave the tables unchanged when
    * the event was applied before (at-least-once delivery, replays).
@@ -52,8 +42,7 @@ export interface Projection {
 export function toProjectedEvent(recorded: RecordedEvent): ProjectedEvent | undefined {
   const jointVentureId = jointVentureIdOf(recorded.streamId);
   if (jointVentureId === undefined) return undefined;
-  const schemaVersion = (recorded.metadata.schemaVersion as number | undefined) ?? 1;
-  const { type, data } = upcast(recorded.type, schemaVersion, recorded.data);
+  const { type, data } = fromStored(recorded);
   const recordedAt = recorded.metadata.recordedAt;
   const metadata = {
     ...recorded.metadata,
@@ -76,30 +65,21 @@ export function toProjectedEvent(recorded: RecordedEvent): ProjectedEvent | unde
   } as ProjectedEvent;
 }
 
+/** Applies recorded events, in order, to each projection, inside the caller's transaction. */
+export async function applyEvents(
+  trx: Kysely<ReadModelDb>,
+  projections: readonly Projection[],
+  events: readonly RecordedEvent[],
+): Promise<void> {
+  for (const recorded of events) {
+    const event = toProjectedEvent(recorded);
+    if (event === undefined) continue;
+    for (const projection of projections) await projection.handle(trx, event);
+  }
+}
+
 function canonicalInstant(iso: string): string {
   const time = Date.parse(iso);
   if (Number.isNaN(time)) throw new RangeError(`recordedAt '${iso}' is not an ISO-8601 instant`);
   return new Date(time).toISOString();
-}
-
-/** The phase each event enters; events that record a fact inside a phase enter none. */
-export const PHASE_ENTERED_BY: Readonly<Partial<Record<JointVentureEventType, Phase>>> = {
-  JointVentureEstablished: 'established',
-  DevelopmentStarted: 'development',
-  ProductionStarted: 'production',
-  ModernizationStarted: 'modernization',
-  ModernizationCompleted: 'production',
-  RepairStarted: 'repair',
-  RepairCompleted: 'production',
-  DisposalStarted: 'disposal',
-  DisposalCompleted: 'closed',
-  JointVentureDissolved: 'dissolved',
-};
-
-/**
- * The column list of a row type. Taking a record of every key makes the compiler reject a
- * list that misses or invents a column.
- */
-export function columnsOf<Row>(names: Readonly<Record<keyof Row & string, true>>): string[] {
-  return Object.keys(names);
 }

@@ -1,5 +1,8 @@
 import {
+  createSqliteKysely,
+  LogConsumer,
   openSqlite,
+  SqlCheckpointStore,
   SqliteEventStore,
   type EventReader,
   type GlobalPosition,
@@ -10,16 +13,13 @@ import type { Kysely } from 'kysely';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readCheckpoint } from './checkpoints';
-import { JOINT_VENTURE_PROJECTIONS } from './migrations';
 import type { Projection } from './projection';
-import { ProjectionRunner } from './projection-runner';
+import { JOINT_VENTURE_PROJECTIONS, projectionConsumer } from './projections';
 import { JointVentureQueries } from './queries/joint-venture.queries';
 import type { ReadModelDb } from './read-model-db';
 import { rebuildProjections } from './rebuild/rebuild-projections';
 import { sqliteRebuildSpace } from './rebuild/rebuild-space';
-import { createSqliteReadModelDb } from './sqlite-read-model-db';
-import { JointVentureHistory } from './testing/joint-venture-history';
+import { JointVentureHistory } from '@test/support/joint-venture-history';
 import {
   openTestReadModels,
   project,
@@ -33,12 +33,13 @@ const fast: Partial<SubscriptionSettings> = {
   retryMaxDelayMs: 10,
 };
 
-/** All of a projector's runners, recording which event ids each projection handled. */
+/** A consumer per projection, recording which event ids each projection handled. */
 class Projector {
   readonly handled = new Map<string, string[]>();
-  private readonly runners: ProjectionRunner[];
+  private readonly runners: LogConsumer<Kysely<ReadModelDb>>[];
 
   constructor(db: Kysely<ReadModelDb>, events: Pick<EventReader, 'subscribeToAll'>) {
+    const checkpoints = new SqlCheckpointStore(db);
     this.runners = JOINT_VENTURE_PROJECTIONS.map((projection) => {
       const handled: string[] = [];
       this.handled.set(projection.name, handled);
@@ -46,7 +47,7 @@ class Projector {
         ...projection,
         handle: (trx, event) => (handled.push(event.id), projection.handle(trx, event)),
       };
-      return new ProjectionRunner({ db, events, projection: counting, maxBatchSize: 7 });
+      return projectionConsumer(counting, { events, checkpoints, maxBatchSize: 7 });
     });
   }
 
@@ -138,8 +139,13 @@ describe('read models fed by SqliteEventStore', () => {
         name,
         checkpoint: String(live),
         running: true,
+        role: 'active',
         caughtUp: true,
+        handled: closed.events.length + producing.events.length,
+        parked: 0,
+        degraded: false,
         lastError: null,
+        lease: null,
       })),
     );
   });
@@ -163,7 +169,7 @@ describe('read models fed by SqliteEventStore', () => {
     expect(await snapshot(readModels.db)).toEqual(await expectedReadModels());
   });
 
-  it('rebuilds identical read models in fresh tables, and the runners carry on after it', async () => {
+  it('rebuilds identical read models in fresh tables, and the consumers carry on after it', async () => {
     const a = new JointVentureHistory().fullLifecycle();
     const b = new JointVentureHistory().established({ name: 'Rotor Works' });
     await append(a);
@@ -174,6 +180,7 @@ describe('read models fed by SqliteEventStore', () => {
 
     const report = await rebuildProjections({
       db: readModels.db,
+      checkpoints: readModels.checkpoints,
       events: store,
       space: sqliteRebuildSpace({ directory: dir }),
       batchSize: 5,
@@ -202,7 +209,7 @@ describe('read models fed by SqliteEventStore', () => {
     expect(await snapshot(readModels.db)).toEqual(await expectedReadModels());
   });
 
-  it('rebuilds from another process while events are appended, and the live runner skips what the rebuild covered', async () => {
+  it('rebuilds from another process while events are appended, and the live consumer skips what the rebuild covered', async () => {
     // The live projector polls rarely, so it only hears of appends made through `store`:
     // events another process appends reach it later, after the rebuild took them in.
     const slowStore = new SqliteEventStore(storeDb, { subscriptions: { pollIntervalMs: 60_000 } });
@@ -220,6 +227,7 @@ describe('read models fed by SqliteEventStore', () => {
     let appendedDuringReplay = false;
     const report = await rebuildProjections({
       db: other.db,
+      checkpoints: new SqlCheckpointStore(other.db),
       events: {
         readAll: async (options) => {
           const page = await store.readAll(options);
@@ -237,7 +245,7 @@ describe('read models fed by SqliteEventStore', () => {
     writer.close();
     const rebuiltTo = BigInt(report.position!);
     for (const { name } of JOINT_VENTURE_PROJECTIONS) {
-      expect(await readCheckpoint(readModels.db, name)).toBe(rebuiltTo);
+      expect(await readModels.checkpoints.load(name)).toBe(rebuiltTo);
     }
 
     projector.clearHandled();
@@ -253,6 +261,6 @@ describe('read models fed by SqliteEventStore', () => {
 /** Read models on a connection of their own, as another process would open them. */
 function openConnection(file: string) {
   const database = openSqlite(file);
-  const db = createSqliteReadModelDb(database);
+  const db = createSqliteKysely<ReadModelDb>(database);
   return { db, close: async () => (await db.destroy(), database.close()) };
 }

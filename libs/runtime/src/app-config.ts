@@ -99,6 +99,14 @@ export class AppConfig {
   @Transform(int) @IsInt() @Min(1000) IDEMPOTENCY_LEASE_MS = 30_000;
   /** Joint ventures whose folded state is kept in memory so a command costs O(new events). */
   @Transform(int) @IsInt() @Min(0) STATE_CACHE_SIZE = 10_000;
+  /**
+   * How long a consumer's lease lives without renewal (ms): a standby projector takes a consumer
+   * over at most this long after its holder stopped answering (at once when the holder was a
+   * process on this host that is gone).
+   */
+  @Transform(int) @IsInt() @Min(300) @Max(600_000) LEASE_TTL_MS = 10_000;
+  /** Failed attempts at a batch before the events a consumer keeps refusing are parked. */
+  @Transform(int) @IsInt() @Min(1) @Max(100) DEAD_LETTER_AFTER_ATTEMPTS = 5;
   /** Run the projections inside the API process (the embedded default). */
   @IsIn(['true', 'false']) EMBEDDED_PROJECTOR: 'true' | 'false' = 'true';
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';

@@ -1,4 +1,4 @@
 export * from './app-config';
-export * from './storage.module';
-export * from './projections.module';
-export * from './notifications.module';
+export * from './storage/open-storage';
+export * from './storage/storage.module';
+export * from './consumers.module';

@@ -3,12 +3,12 @@
  * driven through Fastify's inject with real bearer tokens (as test/e2e/support/test-app.ts does).
  */
 import type { Actor } from '@app/domain';
-import { loadConfig, Projections, type AppConfig } from '@app/runtime';
+import { Consumers, loadConfig, type AppConfig } from '@app/runtime';
+import { CommandBus } from '@nestjs/cqrs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Database from 'better-sqlite3';
 import { TokenService } from '../../../apps/api/src/auth/token.service';
 import { createApp } from '../../../apps/api/src/create-app';
-import { JointVentureCommandService } from '../../../apps/api/src/ledger/joint-venture-commands.service';
 import { withTimeout } from './stats';
 
 export const BENCH_MANAGER: Actor = {
@@ -22,8 +22,8 @@ export type Reply = Readonly<{ status: number; body: unknown }>;
 export type BenchApp = Readonly<{
   app: NestFastifyApplication;
   config: AppConfig;
-  /** The command service behind the controllers: how seeding skips HTTP but not the ledger. */
-  commands: JointVentureCommandService;
+  /** The bus behind the controllers: how seeding skips HTTP but not the command handler. */
+  commands: CommandBus;
   /** `Bearer <token>` for the actor, signed with this app's key. */
   bearer(actor?: Actor): Promise<string>;
   post(url: string, body: unknown, authorization: string): Promise<Reply>;
@@ -45,7 +45,7 @@ export async function startBenchApp(
   return {
     app,
     config,
-    commands: app.get(JointVentureCommandService),
+    commands: app.get(CommandBus),
     bearer: async (actor = BENCH_MANAGER) => `Bearer ${await tokens.issue(actor)}`,
     post: async (url, body, authorization) => {
       const response = await app.inject({
@@ -64,7 +64,11 @@ export async function startBenchApp(
       if (config.EMBEDDED_PROJECTOR !== 'true') return;
       const head = headPosition(config.databaseFile);
       if (head !== undefined)
-        await withTimeout(app.get(Projections).waitFor(head), 120_000, 'projections catching up');
+        await withTimeout(
+          app.get(Consumers).waitForProjections(head),
+          120_000,
+          'projections catching up',
+        );
     },
     close: () => app.close(),
   };

@@ -1,42 +1,20 @@
 /**
- * Seeds joint-venture histories through the real command service (load, decide, hash-chained
+ * Seeds joint-venture histories through the real command handler (load, decide, hash-chained
  * append), skipping only HTTP: every seeded event is one a user could have caused.
  */
-import { IP_RESULT_KINDS, type Actor, type JointVentureCommand } from '@app/domain';
+import { IP_RESULT_KINDS, type Actor } from '@app/domain';
+import { CHASSIS, establishment } from '@app/domain/testing';
+import type { CommandBus } from '@nestjs/cqrs';
+import { execute, type Unaddressed } from '@test/support/commands';
 import { randomUUID } from 'node:crypto';
-import type { JointVentureCommandService } from '../../../apps/api/src/ledger/joint-venture-commands.service';
 import { BENCH_MANAGER } from './bench-app';
 
-type DomainCommand = Omit<JointVentureCommand, 'now'>;
+type DomainCommand = Unaddressed;
 
-export const PRODUCT = 'MZKT-7930';
+export const PRODUCT = CHASSIS;
 
 export function establishCommand(name: string): DomainCommand {
-  return {
-    type: 'EstablishJointVenture',
-    data: {
-      name,
-      decision: { reference: 'IMEC-21/4', date: '2024-06-14' },
-      purposes: ['development', 'production', 'modernization', 'repair', 'disposal'],
-      partners: [
-        {
-          enterpriseCode: 'RU-UVZ',
-          name: 'Uralvagonzavod',
-          memberState: 'RU',
-          shareBasisPoints: 5100,
-        },
-        {
-          enterpriseCode: 'BY-MZKT',
-          name: 'Minsk Wheel Tractor Plant',
-          memberState: 'BY',
-          shareBasisPoints: 4900,
-        },
-      ],
-      productLines: [
-        { productCode: PRODUCT, name: 'Heavy wheeled chassis', standard: 'CSTO-STD-0042' },
-      ],
-    },
-  };
+  return { type: 'EstablishJointVenture', data: establishment({ name }) };
 }
 
 /** The HTTP body of RecordBatch (the command's data). */
@@ -50,25 +28,18 @@ export function batchBody(reference: string) {
 }
 
 /** Runs one command as the bench manager; throws if it is refused. */
-export async function run(
-  commands: JointVentureCommandService,
+export function run(
+  commands: CommandBus,
   jointVentureId: string,
   command: DomainCommand,
   actor: Actor = BENCH_MANAGER,
 ): Promise<number> {
-  const { version } = await commands.execute({
-    jointVentureId,
-    command,
-    actor,
-    correlationId: randomUUID(),
-    causationId: randomUUID(),
-  });
-  return version;
+  return execute(commands, jointVentureId, command, actor);
 }
 
 /** A JV straight in production with `events` events in all: RecordBatch after the first two. */
 export async function seedProductionStream(
-  commands: JointVentureCommandService,
+  commands: CommandBus,
   name: string,
   events: number,
 ): Promise<string> {
@@ -151,7 +122,7 @@ export function varietyCommand(index: number): DomainCommand {
  * interleaves them as concurrent users would. Returns the number of events written.
  */
 export async function seedVariedLog(
-  commands: JointVentureCommandService,
+  commands: CommandBus,
   jointVentures: number,
   eventsPerJv: number,
 ): Promise<number> {

@@ -1,43 +1,35 @@
 /**
- * The embedded storage as the app wires it (libs/runtime StorageModule): one SQLite file, one
- * connection for the event store at the given synchronous, one for the read models at the level
- * StorageModule gives them.
+ * The embedded storage exactly as the apps open it (`openStorage` from libs/runtime), on the
+ * database file of a bench folder, plus a count of the events in its log.
  */
-import { openSqlite, SqliteEventStore, type SqliteSynchronous } from '@app/event-store';
-import { createSqliteReadModelDb, migrateReadModels, type ReadModelDb } from '@app/read-models';
-import { readModelSynchronous } from '@app/runtime';
-import type Database from 'better-sqlite3';
-import type { Kysely } from 'kysely';
+import type { SqliteSynchronous } from '@app/event-store';
+import { loadConfig, openStorage, type Storage } from '@app/runtime';
+import Database from 'better-sqlite3';
+import { basename, dirname } from 'node:path';
 
-export type LogStorage = Readonly<{
-  store: SqliteEventStore;
-  db: Kysely<ReadModelDb>;
-  /** Events in the log. */
-  count(): number;
-  close(): Promise<void>;
-}>;
+export type LogStorage = Storage & Readonly<{ count(): number }>;
 
 export async function openLogStorage(
   file: string,
-  synchronous: SqliteSynchronous,
+  synchronous: Exclude<SqliteSynchronous, 'OFF'>,
 ): Promise<LogStorage> {
-  const events: Database.Database = openSqlite(file, { synchronous });
-  const readModels: Database.Database = openSqlite(file, {
-    synchronous: readModelSynchronous('sqlite', synchronous),
+  const config = loadConfig({
+    DATA_DIR: dirname(file),
+    SQLITE_SYNCHRONOUS: synchronous,
+    LOG_LEVEL: 'silent',
   });
-  const store = new SqliteEventStore(events);
-  const db = createSqliteReadModelDb(readModels);
-  await migrateReadModels(db);
+  if (basename(config.databaseFile) !== basename(file))
+    throw new Error(`the apps keep their data in ${config.databaseFile}, not ${file}`);
+  const storage = await openStorage(config);
   return {
-    store,
-    db,
-    count: () =>
-      Number((events.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n),
-    close: async () => {
-      await store.close();
-      await db.destroy();
-      events.close();
-      readModels.close();
+    ...storage,
+    count: () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return Number((db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n);
+      } finally {
+        db.close();
+      }
     },
   };
 }

@@ -3,21 +3,17 @@
  * crash left on disk, every read-model row, and a full replay of the log into the read models.
  */
 import { JOINT_VENTURE_STREAM_PREFIX } from '@app/domain';
-import { openSqlite, SqliteEventStore } from '@app/event-store';
-import {
-  createSqliteReadModelDb,
-  rebuildProjections,
-  sqliteRebuildSpace,
-  type RebuildReport,
-} from '@app/read-models';
+import { openSqlite } from '@app/event-store';
+import { rebuildProjections, sqliteRebuildSpace, type RebuildReport } from '@app/read-models';
+import { loadConfig, openStorage } from '@app/runtime';
 import type Database from 'better-sqlite3';
 import { copyFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /** Tables in the file that are not read models: the log, checkpoints and command-side state. */
 const NOT_READ_MODELS = new Set([
   'events',
-  'projection_checkpoints',
+  'consumer_checkpoints',
   'idempotency_records',
   'jv_name_reservations',
 ]);
@@ -53,11 +49,11 @@ export function headPosition(db: Database.Database): number | null {
 }
 
 export function checkpoints(db: Database.Database): Record<string, string> {
-  const rows = db.prepare('select name, position from projection_checkpoints').all() as {
-    name: string;
+  const rows = db.prepare('select consumer, position from consumer_checkpoints').all() as {
+    consumer: string;
     position: string;
   }[];
-  return Object.fromEntries(rows.map((row) => [row.name, row.position]));
+  return Object.fromEntries(rows.map((row) => [row.consumer, row.position]));
 }
 
 export function jointVentureStreams(db: Database.Database): string[] {
@@ -81,20 +77,18 @@ export function openCrashCopy(file: string, directory: string): Database.Databas
 
 /** Replays the whole log into fresh read models and swaps them in, as the CLI's rebuild does. */
 export async function replayAll(file: string, scratchDirectory: string): Promise<RebuildReport> {
-  const events = openSqlite(file);
-  const readModels = openSqlite(file);
-  const db = createSqliteReadModelDb(readModels);
-  const store = new SqliteEventStore(events);
+  const config = loadConfig({ DATA_DIR: dirname(file), LOG_LEVEL: 'silent' });
+  if (basename(config.databaseFile) !== basename(file))
+    throw new Error(`the apps keep their data in ${config.databaseFile}, not ${file}`);
+  const storage = await openStorage(config);
   try {
     return await rebuildProjections({
-      db,
-      events: store,
+      db: storage.readModels,
+      checkpoints: storage.checkpoints,
+      events: storage.events,
       space: sqliteRebuildSpace({ directory: scratchDirectory }),
     });
   } finally {
-    await store.close();
-    await db.destroy();
-    events.close();
-    readModels.close();
+    await storage.close();
   }
 }

@@ -1,4 +1,5 @@
 import type { Actor } from '@app/domain';
+import { CHASSIS, establishment } from '@app/domain/testing';
 import { loadConfig, type AppConfig } from '@app/runtime';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -99,36 +100,15 @@ export const KZ_MANAGER: Actor = { subject: 'aigerim', role: 'program-manager', 
 export const AUDITOR: Actor = { subject: 'olga', role: 'auditor', memberState: 'AM' };
 export const VIEWER: Actor = { subject: 'vera', role: 'viewer', memberState: 'TJ' };
 
+/** The canonical JV's establishment as an HTTP body (`@app/domain/testing`). */
 export function establishBody(overrides: Record<string, unknown> = {}) {
-  return {
-    name: 'Eurasian Heavy Chassis JV',
-    decision: { reference: 'IMEC-21/4', date: '2024-06-14' },
-    purposes: ['development', 'production', 'modernization', 'repair', 'disposal'],
-    partners: [
-      {
-        enterpriseCode: 'RU-UVZ',
-        name: 'Uralvagonzavod',
-        memberState: 'RU',
-        shareBasisPoints: 5100,
-      },
-      {
-        enterpriseCode: 'BY-MZKT',
-        name: 'Minsk Wheel Tractor Plant',
-        memberState: 'BY',
-        shareBasisPoints: 4900,
-      },
-    ],
-    productLines: [
-      { productCode: 'MZKT-7930', name: 'Heavy wheeled chassis', standard: 'CSTO-STD-0042' },
-    ],
-    ...overrides,
-  };
+  return { ...establishment(), ...overrides };
 }
 
 /** A production batch of the JV that `establishBody` sets up. */
 export function batchBody(overrides: Record<string, unknown> = {}) {
   return {
-    productCode: 'MZKT-7930',
+    productCode: CHASSIS,
     quantity: 1,
     batchReference: 'B-1',
     producedOn: '2025-01-01',

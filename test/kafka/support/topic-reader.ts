@@ -1,7 +1,7 @@
 /**
  * What a downstream system sees: a kafkajs consumer in its own group reading a topic from the
  * beginning, and the checks every consumer of the notifications relies on (schema, headers,
- * key, per-JV order, no gap, the same facts as the event store).
+ * key, per-JV order, no gap, the same events as the event store).
  */
 import type { RecordedEvent } from '@app/event-store';
 import { CLOUDEVENTS_CONTENT_TYPE, integrationTypeOf } from '@app/notifications';

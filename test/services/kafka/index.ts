@@ -5,10 +5,7 @@
  *   3. Java 17 (+ Maven on the first run)   -> the official jars from Maven Central (./local-kafka.ts)
  * KAFKA_HARNESS=local|testcontainers forces 2 or 3. See test/services/README.md.
  */
-import * as fs from 'node:fs';
-import * as net from 'node:net';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { dockerHint, dockerReachable, freeHostPort } from '../docker-engine';
 import {
   type RestartOptions,
   kafkaClasspathCached,
@@ -47,32 +44,6 @@ export interface KafkaPlan {
   /** Why no broker can be had (kind 'none'), or notes about the choice. */
   reason?: string;
   restartable: boolean;
-}
-
-const DOCKER_SOCKETS = (): string[] => {
-  const home = os.homedir();
-  const xdg = process.env.XDG_RUNTIME_DIR;
-  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-  return [
-    '/var/run/docker.sock',
-    '/run/podman/podman.sock',
-    path.join(home, '.docker', 'run', 'docker.sock'),
-    path.join(home, '.docker', 'desktop', 'docker.sock'),
-    path.join(home, '.colima', 'default', 'docker.sock'),
-    path.join(home, '.rd', 'docker.sock'),
-    ...(xdg ? [path.join(xdg, 'docker.sock'), path.join(xdg, 'podman', 'podman.sock')] : []),
-    ...(uid !== undefined ? [`/run/user/${uid}/docker.sock`] : []),
-  ];
-};
-
-/** Cheap, synchronous hint that a Docker engine may be reachable (confirmed at start). */
-function dockerHint(): string | undefined {
-  if (process.env.DOCKER_HOST) return `DOCKER_HOST=${process.env.DOCKER_HOST}`;
-  const tcProps = path.join(os.homedir(), '.testcontainers.properties');
-  if (fs.existsSync(tcProps) && /docker\.host|tc\.host/.test(fs.readFileSync(tcProps, 'utf8'))) {
-    return tcProps;
-  }
-  return DOCKER_SOCKETS().find((socket) => fs.existsSync(socket));
 }
 
 function externalBrokers(): string[] | undefined {
@@ -115,32 +86,6 @@ export function planKafka(): KafkaPlan {
       `${forced === 'local' ? '' : 'no Docker engine (no DOCKER_HOST, no docker.sock), '}` +
       `and no local broker (${localMissing})`,
   };
-}
-
-async function dockerReachable(): Promise<string | undefined> {
-  try {
-    const { getContainerRuntimeClient } = await import('testcontainers');
-    await getContainerRuntimeClient();
-    return undefined;
-  } catch (err) {
-    return String(err instanceof Error ? err.message : err);
-  }
-}
-
-function freeHostPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, () => {
-      const address = server.address();
-      server.close(() =>
-        address && typeof address === 'object'
-          ? resolve(address.port)
-          : reject(new Error('no free port')),
-      );
-    });
-  });
 }
 
 async function startContainerKafka(startTimeoutMs: number): Promise<Omit<TestKafka, 'startupMs'>> {

@@ -1,6 +1,6 @@
 /** Readiness of a Kafka broker, however it was started (local jars, testcontainers, external). */
 import { Kafka, logLevel } from 'kafkajs';
-import { sleep } from './kafka-classpath';
+import { pollUntilReady } from '../harness-processes';
 
 /**
  * Polls `admin.describeCluster()` until it answers with at least one broker, `deadline` passes, or
@@ -11,10 +11,7 @@ export async function waitForKafkaAdmin(
   deadline: number,
   dead: () => string | undefined = () => undefined,
 ): Promise<void> {
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    const why = dead();
-    if (why) throw new Error(why);
+  const probe = async () => {
     const kafka = new Kafka({
       clientId: 'kafka-harness-probe',
       brokers,
@@ -27,16 +24,12 @@ export async function waitForKafkaAdmin(
     try {
       await admin.connect();
       const cluster = await admin.describeCluster();
-      if (cluster.brokers.length > 0) return;
-      lastError = new Error('describeCluster() answered with no brokers');
-    } catch (err) {
-      lastError = err;
+      if (cluster.brokers.length === 0)
+        throw new Error('describeCluster() answered with no brokers');
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
-    await sleep(200);
-  }
-  throw new Error(
-    `Kafka at ${brokers.join(',')} did not answer admin.describeCluster() in time: ${String(lastError)}`,
-  );
+  };
+  const what = `Kafka at ${brokers.join(',')} (admin.describeCluster())`;
+  await pollUntilReady(what, probe, deadline, dead, 200);
 }

@@ -9,12 +9,11 @@
  *
  * See test/services/README.md.
  */
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as readline from 'node:readline';
 import {
   checkJavaVersion,
   ensureKafkaClasspath,
@@ -23,13 +22,7 @@ import {
   runCommand,
   sleep,
 } from './kafka-classpath';
-import {
-  freePorts,
-  installExitHook,
-  live,
-  startWatchdog,
-  type LiveBroker,
-} from './broker-processes';
+import { cleanUpAtExit, freePorts, ServerProcess, startWatchdog } from '../harness-processes';
 import { waitForKafkaAdmin } from './kafka-readiness';
 
 export {
@@ -172,9 +165,7 @@ class OutputTail {
 }
 
 interface Running {
-  live: LiveBroker;
-  exit: Promise<void>;
-  exitInfo?: string;
+  server: ServerProcess;
   started: boolean;
   output: OutputTail;
 }
@@ -188,7 +179,6 @@ export async function startLocalKafka(options: StartLocalKafkaOptions = {}): Pro
     throw new Error('Cannot start a local Kafka broker: java (17+) not found in JAVA_HOME or PATH');
   checkJavaVersion(java);
   const classpath = await ensureKafkaClasspath();
-  installExitHook();
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-test-'));
   const propsFile = path.join(dir, 'server.properties');
@@ -200,7 +190,13 @@ export async function startLocalKafka(options: StartLocalKafkaOptions = {}): Pro
   let stopped = false;
   const history = new OutputTail(); // output across restarts, for messages
 
-  const cleanupDir = () => fs.rmSync(dir, { recursive: true, force: true });
+  let current: ChildProcess | undefined; // the JVM last launched, even while it starts
+  const forgetAtExit = cleanUpAtExit(dir, () => current?.kill('SIGKILL'));
+  startWatchdog('kafka', dir, { signal: 'KILL', graceSeconds: 0 });
+  const cleanupDir = () => {
+    forgetAtExit();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
 
   // 1. format the fresh log dir (static quorum: no --standalone)
   const tFormat = Date.now();
@@ -231,35 +227,16 @@ export async function startLocalKafka(options: StartLocalKafkaOptions = {}): Pro
   const formatMs = Date.now() - tFormat;
 
   const launch = (): Running => {
-    const child = spawn(java, [...jvmArgs(classpath.libsDir, dir), 'kafka.Kafka', propsFile], {
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const entry: LiveBroker = { child, dir };
-    live.add(entry);
-    const output = new OutputTail();
-    const state: Running = { live: entry, exit: Promise.resolve(), started: false, output };
+    const state: Running = { server: undefined!, started: false, output: new OutputTail() };
     const onLine = (line: string) => {
-      output.push(line);
+      state.output.push(line);
       history.push(line);
       if (VERBOSE) process.stderr.write(`[kafka] ${line}\n`);
       if (!state.started && STARTED_LINE.test(line)) state.started = true;
     };
-    readline.createInterface({ input: child.stdout! }).on('line', onLine);
-    readline.createInterface({ input: child.stderr! }).on('line', onLine);
-    state.exit = new Promise<void>((resolve) => {
-      child.on('error', (err) => {
-        state.exitInfo ??= `could not be spawned: ${err.message}`;
-        live.delete(entry);
-        resolve();
-      });
-      child.on('exit', (code, signal) => {
-        state.exitInfo ??= `exited with ${signal ?? `code ${code}`}`;
-        live.delete(entry);
-        resolve();
-      });
-    });
-    if (child.pid) startWatchdog(child.pid, dir);
+    const args = [...jvmArgs(classpath.libsDir, dir), 'kafka.Kafka', propsFile];
+    state.server = new ServerProcess(dir, java, args, {}, onLine);
+    current = state.server.child;
     return state;
   };
 
@@ -268,8 +245,8 @@ export async function startLocalKafka(options: StartLocalKafkaOptions = {}): Pro
     const state = launch();
     const deadline = Date.now() + startTimeoutMs;
     const dead = () =>
-      state.exitInfo
-        ? `Kafka broker ${state.exitInfo} before it was ready. Its output:\n${state.output.text()}`
+      state.server.exitInfo
+        ? `Kafka broker ${state.server.exitInfo} before it was ready. Its output:\n${state.output.text()}`
         : undefined;
     try {
       while (!state.started) {
@@ -285,8 +262,8 @@ export async function startLocalKafka(options: StartLocalKafkaOptions = {}): Pro
       await waitForKafkaAdmin([`127.0.0.1:${brokerPort}`], deadline, dead);
       return state;
     } catch (err) {
-      state.live.child.kill('SIGKILL');
-      await state.exit;
+      state.server.kill();
+      await state.server.exited;
       throw err;
     }
   };
@@ -296,14 +273,7 @@ export async function startLocalKafka(options: StartLocalKafkaOptions = {}): Pro
   const stopProcess = async (): Promise<void> => {
     const state = running;
     running = undefined;
-    if (!state || state.exitInfo) {
-      if (state) await state.exit;
-      return;
-    }
-    state.live.child.kill('SIGTERM');
-    const escalate = setTimeout(() => state.live.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    await state.exit;
-    clearTimeout(escalate);
+    await state?.server.stop('SIGTERM', STOP_TIMEOUT_MS);
   };
 
   // 2. start; a port taken between probing and binding gets new ports (first start only)
@@ -338,7 +308,7 @@ export async function startLocalKafka(options: StartLocalKafkaOptions = {}): Pro
     },
     output: () => history.text(),
     kill: () => {
-      running?.live.child.kill('SIGKILL');
+      running?.server.kill();
     },
     stop: async () => {
       if (stopped) return;

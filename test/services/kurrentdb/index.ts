@@ -6,7 +6,7 @@
  * KURRENTDB_HARNESS=double forces 3 (for the restart tests, which only the double can do here).
  * See README.md beside this file for what the double does and does not prove.
  */
-import { existsSync } from 'node:fs';
+import { dockerHint } from '../docker-engine';
 import { KurrentDbDouble } from './kurrentdb-double';
 
 export { KurrentDbDouble } from './kurrentdb-double';
@@ -28,13 +28,6 @@ export interface TestKurrentDb {
   readonly double?: KurrentDbDouble;
   /** Stops what the harness started (nothing for an external server). */
   stop(): Promise<void>;
-}
-
-const dockerSockets = ['/var/run/docker.sock', '/run/podman/podman.sock'];
-
-/** Cheap hint that a Docker engine may be reachable; testcontainers confirms it. */
-function dockerHint(): boolean {
-  return Boolean(process.env.DOCKER_HOST) || dockerSockets.some((socket) => existsSync(socket));
 }
 
 async function startContainer(): Promise<TestKurrentDb | undefined> {

@@ -1,4 +1,9 @@
-import { foldEvents, JointVentureNotFoundError, jointVentureStreamId } from '@app/domain';
+import {
+  foldEvents,
+  fromStored,
+  JointVentureNotFoundError,
+  jointVentureStreamId,
+} from '@app/domain';
 import {
   EVENT_STORE,
   HASH_ALGORITHM,
@@ -8,7 +13,6 @@ import {
 } from '@app/event-store';
 import { Inject, Injectable } from '@nestjs/common';
 import { RequestValidationError } from '../problem/application-errors';
-import { toDomainEvent } from '../ledger/joint-venture.ledger';
 
 export type HistoryEntry = Readonly<{
   id: string;
@@ -74,7 +78,7 @@ export class AuditService {
       id,
       version: last.revision,
       recordedAt: last.metadata.recordedAt,
-      state: foldEvents(upTo.map(toDomainEvent)),
+      state: foldEvents(upTo.map(fromStored)),
     };
   }
 

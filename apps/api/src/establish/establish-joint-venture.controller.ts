@@ -1,21 +1,18 @@
-import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../auth/auth.decorators';
-import { JointVentureCommandService } from '../ledger/joint-venture-commands.service';
+import { CommandRequest, FromRequest } from '../commands/command-request';
+import { newIdentifier } from '../commands/ids';
 import { ApiCommand } from '../shared/api-docs';
-import { Envelope, type CommandEnvelope } from '../shared/command-envelope';
 import { CommandResultDto } from '../shared/common.dto';
-import { CommandSender } from '../shared/record-command';
 import { EstablishJointVentureRequest } from './establish-joint-venture.request.dto';
 
 @ApiTags('lifecycle')
 @Controller('joint-ventures')
 export class EstablishJointVentureController {
-  constructor(
-    private readonly sender: CommandSender,
-    @Inject(JointVentureCommandService) private readonly commands: JointVentureCommandService,
-  ) {}
+  constructor(private readonly commandBus: CommandBus) {}
 
   @Post()
   @HttpCode(201)
@@ -27,19 +24,12 @@ export class EstablishJointVentureController {
   })
   async establish(
     @Body() { reason, ...data }: EstablishJointVentureRequest,
-    @Envelope() envelope: CommandEnvelope,
+    @FromRequest() request: CommandRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandResultDto> {
-    const id = this.commands.newIdentifier(
-      'joint-venture',
-      envelope.actor,
-      envelope.idempotencyKey,
-    );
-    const outcome = await this.sender.send(
-      id,
-      { type: 'EstablishJointVenture', data },
-      envelope,
-      reason,
+    const id = newIdentifier('joint-venture', request.actor, request.conditions.idempotencyKey);
+    const outcome = await this.commandBus.execute(
+      request.command({ type: 'EstablishJointVenture', jointVentureId: id, data }, reason),
     );
     void reply.header('location', `/joint-ventures/${id}`);
     return outcome;

@@ -1,11 +1,16 @@
 import { EVENT_STORE, type EventStore } from '@app/event-store';
-import { Notifications, Projections } from '@app/runtime';
+import { Consumers, STORAGE, type Storage } from '@app/runtime';
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators';
 
-/** Liveness and readiness: the event store answers, the projections run, notifications flow or are degraded. */
+/**
+ * Liveness, readiness and the details. Ready means what this process must do itself: serve
+ * commands (the event store answers) and queries (the SQL database answers). Consumer trouble (a
+ * lagging, failing or parking projection, an unreachable broker) shows as `degraded` in the
+ * details and in the metrics, never as unready: it must not take the API out of a load balancer.
+ */
 @ApiTags('operations')
 @Controller('health')
 @Public()
@@ -14,17 +19,26 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Optional() private readonly projections?: Projections,
-    @Optional() private readonly notifications?: Notifications,
+    @Inject(STORAGE) private readonly storage: Storage,
+    @Optional() private readonly consumers?: Consumers,
   ) {}
 
   @Get()
   @HealthCheck()
   check() {
     return this.health.check([
-      () => this.eventStore(),
-      () => this.projectionsHealth(),
-      () => this.notificationsHealth(),
+      () => this.probe('eventStore', () => this.store.ping()),
+      () => this.probe('database', () => this.storage.sql.ping()),
+      () => this.consumersHealth(),
+    ]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      () => this.probe('eventStore', () => this.store.ping()),
+      () => this.probe('database', () => this.storage.sql.ping()),
     ]);
   }
 
@@ -33,33 +47,34 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  private async eventStore() {
-    const indicator = this.indicators.check('eventStore');
+  private async probe(key: string, ping: () => Promise<void>) {
+    const indicator = this.indicators.check(key);
     try {
-      await this.store.ping();
+      await ping();
       return indicator.up();
     } catch (error) {
       return indicator.down({ message: String(error) });
     }
   }
 
-  /**
-   * An unreachable broker degrades notifications but not the service: commands are still
-   * recorded, and the notifier catches up from its checkpoint once the broker is back.
-   */
-  private notificationsHealth() {
-    const indicator = this.indicators.check('notifications');
-    if (!this.notifications) return indicator.up({ mode: 'off in this process' });
-    const { name: _name, ...status } = this.notifications.status();
-    return indicator.up({ ...status, state: status.degraded ? 'degraded' : 'ok' });
-  }
-
-  private projectionsHealth() {
-    const indicator = this.indicators.check('projections');
-    if (!this.projections) return indicator.up({ mode: 'not hosted in this process' });
-    const statuses = this.projections.status();
-    const details = Object.fromEntries(statuses.map(({ name, ...status }) => [name, status]));
-    const healthy = statuses.every((status) => status.running && status.lastError === null);
-    return healthy ? indicator.up(details) : indicator.down(details);
+  /** Up whatever the consumers' state: each one's role, checkpoint and trouble in the details. */
+  private consumersHealth() {
+    const indicator = this.indicators.check('consumers');
+    if (!this.consumers) return indicator.up({ mode: 'not hosted in this process' });
+    const statuses = [
+      ...this.consumers.projectionStatus(),
+      ...(this.consumers.notifierStatus() ? [this.consumers.notifierStatus()!] : []),
+    ];
+    const details = Object.fromEntries(
+      statuses.map(({ name, ...status }) => [
+        name,
+        {
+          ...status,
+          state: status.degraded ? 'degraded' : status.role === 'standby' ? 'standby' : 'ok',
+        },
+      ]),
+    );
+    const degraded = statuses.some((status) => status.degraded);
+    return indicator.up({ state: degraded ? 'degraded' : 'ok', ...details });
   }
 }

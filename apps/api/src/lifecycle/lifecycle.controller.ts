@@ -1,11 +1,11 @@
 import { Body, Controller, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { JointVentureCommandType } from '@app/domain';
 import { Roles } from '../auth/auth.decorators';
 import { ApiCommand } from '../shared/api-docs';
-import { Envelope, type CommandEnvelope } from '../shared/command-envelope';
+import { CommandRequest, FromRequest } from '../commands/command-request';
 import { CommandResultDto, JointVentureId } from '../shared/common.dto';
-import { CommandSender } from '../shared/record-command';
 import {
   CompleteDisposalRequest,
   CompleteModernizationRequest,
@@ -29,7 +29,7 @@ type StartablePhase = keyof typeof START_COMMANDS;
 @Roles('program-manager')
 @ApiCommand()
 export class LifecycleController {
-  constructor(private readonly sender: CommandSender) {}
+  constructor(private readonly commandBus: CommandBus) {}
 
   @Post(':phase/start')
   @HttpCode(200)
@@ -39,16 +39,12 @@ export class LifecycleController {
     @JointVentureId() id: string,
     @Param('phase') phase: string,
     @Body() { reason }: StartPhaseRequest,
-    @Envelope() envelope: CommandEnvelope,
+    @FromRequest() request: CommandRequest,
   ): Promise<CommandResultDto> {
     if (!Object.hasOwn(START_COMMANDS, phase))
       throw new NotFoundException(`no phase '${phase}' can be started`);
-    return this.sender.send(
-      id,
-      { type: START_COMMANDS[phase as StartablePhase], data: {} },
-      envelope,
-      reason,
-    );
+    const type = START_COMMANDS[phase as StartablePhase];
+    return this.commandBus.execute(request.command({ type, jointVentureId: id, data: {} }, reason));
   }
 
   @Post('modernization/complete')
@@ -60,9 +56,11 @@ export class LifecycleController {
   completeModernization(
     @JointVentureId() id: string,
     @Body() { reason, ...data }: CompleteModernizationRequest,
-    @Envelope() envelope: CommandEnvelope,
+    @FromRequest() request: CommandRequest,
   ): Promise<CommandResultDto> {
-    return this.sender.send(id, { type: 'CompleteModernization', data }, envelope, reason);
+    return this.commandBus.execute(
+      request.command({ type: 'CompleteModernization', jointVentureId: id, data }, reason),
+    );
   }
 
   @Post('repair/complete')
@@ -74,9 +72,11 @@ export class LifecycleController {
   completeRepair(
     @JointVentureId() id: string,
     @Body() { reason, ...data }: CompleteRepairRequest,
-    @Envelope() envelope: CommandEnvelope,
+    @FromRequest() request: CommandRequest,
   ): Promise<CommandResultDto> {
-    return this.sender.send(id, { type: 'CompleteRepair', data }, envelope, reason);
+    return this.commandBus.execute(
+      request.command({ type: 'CompleteRepair', jointVentureId: id, data }, reason),
+    );
   }
 
   @Post('disposal/complete')
@@ -85,9 +85,11 @@ export class LifecycleController {
   completeDisposal(
     @JointVentureId() id: string,
     @Body() { reason }: CompleteDisposalRequest,
-    @Envelope() envelope: CommandEnvelope,
+    @FromRequest() request: CommandRequest,
   ): Promise<CommandResultDto> {
-    return this.sender.send(id, { type: 'CompleteDisposal', data: {} }, envelope, reason);
+    return this.commandBus.execute(
+      request.command({ type: 'CompleteDisposal', jointVentureId: id, data: {} }, reason),
+    );
   }
 
   @Post('dissolve')
@@ -96,13 +98,13 @@ export class LifecycleController {
   dissolve(
     @JointVentureId() id: string,
     @Body() { reason }: DissolveRequest,
-    @Envelope() envelope: CommandEnvelope,
+    @FromRequest() request: CommandRequest,
   ): Promise<CommandResultDto> {
-    return this.sender.send(
-      id,
-      { type: 'DissolveJointVenture', data: { reason } },
-      envelope,
-      reason,
+    return this.commandBus.execute(
+      request.command(
+        { type: 'DissolveJointVenture', jointVentureId: id, data: { reason } },
+        reason,
+      ),
     );
   }
 }

@@ -1,4 +1,4 @@
-import { Projections } from '@app/runtime';
+import { Consumers } from '@app/runtime';
 import { Controller, Get, Header, Inject, Injectable, Optional } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -22,7 +22,7 @@ export class LedgerMetrics {
     registers: [this.registry],
   });
 
-  constructor(@Optional() @Inject(Projections) projections?: Projections) {
+  constructor(@Optional() @Inject(Consumers) consumers?: Consumers) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
       name: 'jv_projection_checkpoint',
@@ -30,7 +30,7 @@ export class LedgerMetrics {
       labelNames: ['projection'] as const,
       registers: [this.registry],
       collect() {
-        for (const status of projections?.status() ?? [])
+        for (const status of consumers?.projectionStatus() ?? [])
           if (status.checkpoint !== null)
             this.set({ projection: status.name }, Number(status.checkpoint));
       },

@@ -1,11 +1,11 @@
 import { Body, Controller, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/auth.decorators';
 import { RequestValidationError } from '../problem/application-errors';
+import { CommandRequest, FromRequest } from '../commands/command-request';
 import { ApiCommand } from '../shared/api-docs';
-import { Envelope, type CommandEnvelope } from '../shared/command-envelope';
 import { CommandResultDto, ENTERPRISE_CODE, JointVentureId } from '../shared/common.dto';
-import { CommandSender } from '../shared/record-command';
 import {
   AdmitPartnerRequest,
   ReallocateSharesRequest,
@@ -18,7 +18,7 @@ import {
 @Roles('program-manager')
 @ApiCommand()
 export class PartnersController {
-  constructor(private readonly sender: CommandSender) {}
+  constructor(private readonly commandBus: CommandBus) {}
 
   @Post('partners')
   @HttpCode(200)
@@ -26,13 +26,13 @@ export class PartnersController {
   admit(
     @JointVentureId() id: string,
     @Body() { reason, partner, allocation }: AdmitPartnerRequest,
-    @Envelope() envelope: CommandEnvelope,
+    @FromRequest() request: CommandRequest,
   ): Promise<CommandResultDto> {
-    return this.sender.send(
-      id,
-      { type: 'AdmitPartner', data: { partner, allocation } },
-      envelope,
-      reason,
+    return this.commandBus.execute(
+      request.command(
+        { type: 'AdmitPartner', jointVentureId: id, data: { partner, allocation } },
+        reason,
+      ),
     );
   }
 
@@ -43,17 +43,17 @@ export class PartnersController {
     @JointVentureId() id: string,
     @Param('enterpriseCode') enterpriseCode: string,
     @Body() { reason, allocation }: WithdrawPartnerRequest,
-    @Envelope() envelope: CommandEnvelope,
+    @FromRequest() request: CommandRequest,
   ): Promise<CommandResultDto> {
     if (!ENTERPRISE_CODE.test(enterpriseCode))
       throw new RequestValidationError([
         { field: 'enterpriseCode', message: 'enterpriseCode is not a valid enterprise code' },
       ]);
-    return this.sender.send(
-      id,
-      { type: 'WithdrawPartner', data: { enterpriseCode, allocation } },
-      envelope,
-      reason,
+    return this.commandBus.execute(
+      request.command(
+        { type: 'WithdrawPartner', jointVentureId: id, data: { enterpriseCode, allocation } },
+        reason,
+      ),
     );
   }
 
@@ -63,13 +63,13 @@ export class PartnersController {
   reallocate(
     @JointVentureId() id: string,
     @Body() { reason, allocation }: ReallocateSharesRequest,
-    @Envelope() envelope: CommandEnvelope,
+    @FromRequest() request: CommandRequest,
   ): Promise<CommandResultDto> {
-    return this.sender.send(
-      id,
-      { type: 'ReallocateShares', data: { allocation } },
-      envelope,
-      reason,
+    return this.commandBus.execute(
+      request.command(
+        { type: 'ReallocateShares', jointVentureId: id, data: { allocation } },
+        reason,
+      ),
     );
   }
 }

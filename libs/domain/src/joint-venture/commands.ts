@@ -1,12 +1,15 @@
 /**
- * Commands of the joint-venture aggregate. Time arrives on the command (`now`, ISO-8601
- * instant) so `decide` stays pure; new identifiers (an IP result's id) arrive the same way.
+ * Commands of the joint-venture aggregate: what a programme manager asks the ledger to record.
+ * Each names its JV; time arrives on the command (`now`, ISO-8601 instant) so `decide` stays
+ * pure, and new identifiers (an IP result's id) arrive the same way.
  */
 import type { Partner, ProductLine, Purpose, RightsHolder, ShareAllocation } from './values';
 
 type Command<Type extends string, Data> = Readonly<{
   type: Type;
+  jointVentureId: string;
   data: Readonly<Data>;
+  /** When the command is decided: dates it names may not lie after this day. */
   now: string;
 }>;
 type NoData = Record<string, never>;

@@ -1,5 +1,5 @@
 /**
- * Decides which facts a command records, or refuses it with a typed error: first existence,
+ * Decides which events a command records, or refuses it with a typed error: first existence,
  * then the lifecycle table, then the command's own content, then the JV's invariants.
  */
 import type {
@@ -59,10 +59,9 @@ const copyPartner = ({
 });
 
 function establish(command: EstablishJointVenture, state: JointVentureState): JointVentureEvent[] {
-  // The state carries no id; the application layer rethrows with the id it holds.
-  if (state.status === 'existing') throw new JointVentureAlreadyExistsError('');
+  if (state.status === 'existing') throw new JointVentureAlreadyExistsError(command.jointVentureId);
   const { name, decision, purposes, partners, productLines } = command.data;
-  checkEstablishment(command.data);
+  checkEstablishment(command.data, command.now);
 
   return [
     {
@@ -91,9 +90,9 @@ function requireUnitsInService(jv: ExistingJointVenture, work: string): void {
 }
 
 /** The JV the command applies to, provided the lifecycle allows the action in its phase. */
-function applicable(state: JointVentureState, action: LifecycleAction): ExistingJointVenture {
-  // The state carries no id; the application layer checks existence first, or rethrows with the id.
-  if (state.status === 'none') throw new JointVentureNotFoundError('');
+function applicable(command: JointVentureCommand, state: JointVentureState): ExistingJointVenture {
+  if (state.status === 'none') throw new JointVentureNotFoundError(command.jointVentureId);
+  const action: LifecycleAction = COMMAND_ACTIONS[command.type];
   if (!isAllowed(state, action)) {
     throw new IllegalTransitionError(action, state.phase, allowedActions(state));
   }
@@ -167,19 +166,24 @@ function registerIpResult(
   return [{ type: 'IntellectualPropertyRegistered', data: registered }];
 }
 
-function recordMilestone({ data }: RecordMilestone): JointVentureEvent[] {
-  new Violations().text('name', data.name).isoDate('reachedOn', data.reachedOn).throwIfInvalid();
+function recordMilestone({ data, now }: RecordMilestone): JointVentureEvent[] {
+  new Violations()
+    .text('name', data.name)
+    .isoDate('reachedOn', data.reachedOn)
+    .notInFuture('reachedOn', data.reachedOn, now)
+    .throwIfInvalid();
   return [
     { type: 'DevelopmentMilestoneReached', data: { name: data.name, reachedOn: data.reachedOn } },
   ];
 }
 
-function recordBatch({ data }: RecordBatch, jv: ExistingJointVenture): JointVentureEvent[] {
+function recordBatch({ data, now }: RecordBatch, jv: ExistingJointVenture): JointVentureEvent[] {
   const { productCode, quantity, batchReference, producedOn } = data;
   const v = new Violations()
     .positiveInteger('quantity', quantity)
     .text('batchReference', batchReference)
-    .isoDate('producedOn', producedOn);
+    .isoDate('producedOn', producedOn)
+    .notInFuture('producedOn', producedOn, now);
   checkKnownProduct(v, jv, productCode);
   v.throwIfInvalid();
   return [{ type: 'BatchProduced', data: { productCode, quantity, batchReference, producedOn } }];
@@ -230,13 +234,13 @@ function dissolve({ data }: DissolveJointVenture): JointVentureEvent[] {
   return [{ type: 'JointVentureDissolved', data: { reason: data.reason } }];
 }
 
-/** The facts a command records against the JV's current state; throws a DomainError to refuse it. */
+/** The events a command records against the JV's current state; throws a DomainError to refuse it. */
 export function decide(
   command: JointVentureCommand,
   state: JointVentureState,
 ): JointVentureEvent[] {
   if (command.type === 'EstablishJointVenture') return establish(command, state);
-  const jv = applicable(state, COMMAND_ACTIONS[command.type]);
+  const jv = applicable(command, state);
   switch (command.type) {
     case 'StartDevelopment':
       return [{ type: 'DevelopmentStarted', data: {} }];

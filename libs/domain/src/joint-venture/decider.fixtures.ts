@@ -2,40 +2,24 @@
  * Test fixtures and the given / when / then helper for the joint-venture decider specs.
  * Not exported from the barrel.
  */
+import { establishment, TANK } from '../testing/joint-venture.fixture';
 import type { JointVentureCommand, JointVentureCommandType } from './commands';
 import { decide } from './decide';
 import type { JointVentureEvent, JointVentureEventType } from './events';
 import { foldEvents } from './evolve';
-import type { Partner, ProductLine, Purpose } from './values';
+import type { Purpose } from './values';
+
+export {
+  ALL_PURPOSES,
+  CHASSIS,
+  KZ_SEMEY as KZ_PARTNER,
+  PARTNERS,
+  PRODUCT_LINES,
+  TANK,
+} from '../testing/joint-venture.fixture';
 
 export const NOW = '2025-03-01T10:00:00Z';
-
-export const TANK = 'T-72B3';
-export const CHASSIS = 'MZKT-7930';
-
-export const PARTNERS: Partner[] = [
-  { enterpriseCode: 'RU-UVZ', name: 'Uralvagonzavod', memberState: 'RU', shareBasisPoints: 6000 },
-  { enterpriseCode: 'BY-MZKT', name: 'MZKT', memberState: 'BY', shareBasisPoints: 4000 },
-];
-
-export const KZ_PARTNER = {
-  enterpriseCode: 'KZ-SEMEY',
-  name: 'Semey Engineering',
-  memberState: 'KZ',
-};
-
-export const PRODUCT_LINES: ProductLine[] = [
-  { productCode: TANK, name: 'Main battle tank', standard: 'GOST RV 15.203' },
-  { productCode: CHASSIS, name: 'Heavy wheeled chassis' },
-];
-
-export const ALL_PURPOSES: Purpose[] = [
-  'development',
-  'production',
-  'modernization',
-  'repair',
-  'disposal',
-];
+export const JV_ID = '5b0e7c2a-3f1d-4c8e-9a6b-2d7f1e0c4b93';
 
 type CommandOf<T extends JointVentureCommandType> = Extract<JointVentureCommand, { type: T }>;
 type EventOf<T extends JointVentureEventType> = Extract<JointVentureEvent, { type: T }>;
@@ -44,7 +28,7 @@ export function command<T extends JointVentureCommandType>(
   type: T,
   data: CommandOf<T>['data'],
 ): CommandOf<T> {
-  return { type, data, now: NOW } as CommandOf<T>;
+  return { type, jointVentureId: JV_ID, data, now: NOW } as CommandOf<T>;
 }
 
 export function event<T extends JointVentureEventType>(
@@ -54,13 +38,7 @@ export function event<T extends JointVentureEventType>(
   return { type, data } as EventOf<T>;
 }
 
-export const establishData = (purposes: Purpose[] = ALL_PURPOSES) => ({
-  name: 'Heavy Armour JV',
-  decision: { reference: 'IMEC-21/4', date: '2021-05-20' },
-  purposes,
-  partners: PARTNERS,
-  productLines: PRODUCT_LINES,
-});
+export const establishData = (purposes?: Purpose[]) => establishment(purposes ? { purposes } : {});
 
 export const established = (purposes?: Purpose[]) =>
   event('JointVentureEstablished', establishData(purposes));

@@ -1,5 +1,5 @@
 /**
- * Domain events of the joint-venture aggregate: the facts the ledger records.
+ * Domain events of the joint-venture aggregate: what the ledger records, one stream per JV.
  * Payloads hold primitives and ISO-8601 date strings only, so a stored event reads back
  * without a reviver. Who, when and why live in the event metadata, not here.
  */

@@ -1,9 +1,10 @@
 /**
- * Folds recorded facts into the state commands are decided against. Events are facts that
- * already happened, so `evolve` applies them without re-checking the rules `decide` enforced.
+ * Folds recorded events into the state commands are decided against. Events record what
+ * already happened, so `evolve` applies them without re-checking the rules `decide` enforced;
+ * the phase follows the lifecycle's `phaseEnteredBy`.
  */
 import type { JointVentureEvent } from './events';
-import type { Phase } from './phases';
+import { phaseEnteredBy } from './lifecycle';
 import {
   initialState,
   type ExistingJointVenture,
@@ -48,13 +49,15 @@ function withShares(
   return partners.map((p) => ({ ...p, shareBasisPoints: shares.get(p.enterpriseCode) ?? 0 }));
 }
 
-const enter = (state: ExistingJointVenture, phase: Phase): ExistingJointVenture => ({
-  ...state,
-  phase,
-});
-
 /** Applies one event to the state; pure. */
 export function evolve(state: JointVentureState, event: JointVentureEvent): JointVentureState {
+  const next = applyData(state, event);
+  const phase = phaseEnteredBy(event.type);
+  return phase === undefined || next.status === 'none' ? next : { ...next, phase };
+}
+
+/** What an event changes besides the phase. */
+function applyData(state: JointVentureState, event: JointVentureEvent): JointVentureState {
   if (event.type === 'JointVentureEstablished') {
     const { name, decision, purposes, partners, productLines } = event.data;
     return {
@@ -75,35 +78,23 @@ export function evolve(state: JointVentureState, event: JointVentureEvent): Join
 
   switch (event.type) {
     case 'DevelopmentStarted':
-      return enter(state, 'development');
     case 'ProductionStarted':
-      return enter(state, 'production');
     case 'ModernizationStarted':
-      return enter(state, 'modernization');
     case 'RepairStarted':
-      return enter(state, 'repair');
     case 'DisposalStarted':
-      return enter(state, 'disposal');
+    case 'DisposalCompleted':
+    case 'JointVentureDissolved':
+      return state;
     case 'DevelopmentMilestoneReached':
       return { ...state, milestones: [...state.milestones, { ...event.data }] };
     case 'BatchProduced':
       return countUnits(state, event.data.productCode, { produced: event.data.quantity });
     case 'ModernizationCompleted':
-      return enter(
-        countUnits(state, event.data.productCode, { modernized: event.data.quantity }),
-        'production',
-      );
+      return countUnits(state, event.data.productCode, { modernized: event.data.quantity });
     case 'RepairCompleted':
-      return enter(
-        countUnits(state, event.data.productCode, { repaired: event.data.quantity }),
-        'production',
-      );
+      return countUnits(state, event.data.productCode, { repaired: event.data.quantity });
     case 'UnitsDisposed':
       return countUnits(state, event.data.productCode, { disposed: event.data.quantity });
-    case 'DisposalCompleted':
-      return enter(state, 'closed');
-    case 'JointVentureDissolved':
-      return enter(state, 'dissolved');
     case 'PartnerAdmitted': {
       const admitted: Partner = { ...event.data.partner, shareBasisPoints: 0 };
       return {

@@ -27,7 +27,7 @@ describe('evolve', () => {
     expect(foldEvents([])).toEqual({ status: 'none' });
   });
 
-  it('ignores facts recorded before the establishment', () => {
+  it('ignores events recorded before the establishment', () => {
     expect(evolve(initialState(), batch(5))).toEqual({ status: 'none' });
   });
 

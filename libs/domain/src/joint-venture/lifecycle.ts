@@ -1,9 +1,11 @@
 /**
- * The lifecycle as data: which transitions leave each phase, which facts may be recorded in
- * it, and which action each command performs. `decide` refuses whatever this table does not
- * allow, and the API can show the same lists to its users.
+ * The lifecycle as data: which transitions leave each phase, which in-phase actions it allows,
+ * which action each command performs and which event enters which phase. `decide` refuses
+ * whatever these tables do not allow, `evolve` moves the phase by them, and read models,
+ * notifications and the API derive what they show from them.
  */
 import type { JointVentureCommandType } from './commands';
+import type { JointVentureEventType } from './events';
 import { isTerminal, type Phase } from './phases';
 import type { ExistingJointVenture } from './state';
 import { PURPOSES, type Purpose } from './values';
@@ -21,7 +23,8 @@ export const TRANSITION_ACTIONS = [
 ] as const;
 export type TransitionAction = (typeof TRANSITION_ACTIONS)[number];
 
-export const FACT_ACTIONS = [
+/** Actions that record something without changing the phase. */
+export const IN_PHASE_ACTIONS = [
   'record-milestone',
   'record-batch',
   'record-disposal-lot',
@@ -31,9 +34,9 @@ export const FACT_ACTIONS = [
   'add-product-line',
   'register-ip-result',
 ] as const;
-export type FactAction = (typeof FACT_ACTIONS)[number];
+export type InPhaseAction = (typeof IN_PHASE_ACTIONS)[number];
 
-export type LifecycleAction = 'establish' | TransitionAction | FactAction;
+export type LifecycleAction = 'establish' | TransitionAction | InPhaseAction;
 
 export type Transition = Readonly<{ action: TransitionAction; to: Phase }>;
 
@@ -61,14 +64,14 @@ export const TRANSITIONS: Readonly<Record<Phase, readonly Transition[]>> = {
   dissolved: [],
 };
 
-/** Facts that belong to one phase only; the common ones are allowed in any non-terminal phase. */
-const PHASE_FACTS: Partial<Record<Phase, readonly FactAction[]>> = {
+/** In-phase actions of one phase only; the common ones are allowed in any non-terminal phase. */
+const PHASE_ONLY_ACTIONS: Partial<Record<Phase, readonly InPhaseAction[]>> = {
   development: ['record-milestone'],
   production: ['record-batch'],
   disposal: ['record-disposal-lot'],
 };
 
-const COMMON_FACTS: readonly FactAction[] = [
+const COMMON_ACTIONS: readonly InPhaseAction[] = [
   'admit-partner',
   'withdraw-partner',
   'reallocate-shares',
@@ -112,17 +115,39 @@ export function allowedTransitions(state: ExistingJointVenture): TransitionActio
   return TRANSITIONS[state.phase].filter((t) => mayEnter(state, t.to)).map((t) => t.action);
 }
 
-/** Facts that may be recorded in a phase; none in a terminal one. */
-export function allowedFacts(phase: Phase): FactAction[] {
+/** In-phase actions allowed in a phase; none in a terminal one. */
+export function allowedInPhaseActions(phase: Phase): InPhaseAction[] {
   if (isTerminal(phase)) return [];
-  return [...(PHASE_FACTS[phase] ?? []), ...COMMON_FACTS];
+  return [...(PHASE_ONLY_ACTIONS[phase] ?? []), ...COMMON_ACTIONS];
 }
 
-/** Everything the JV may do next: its allowed transitions, then its allowed facts. */
-export function allowedActions(state: ExistingJointVenture): (TransitionAction | FactAction)[] {
-  return [...allowedTransitions(state), ...allowedFacts(state.phase)];
+/** Everything the JV may do next: its allowed transitions, then its in-phase actions. */
+export function allowedActions(state: ExistingJointVenture): (TransitionAction | InPhaseAction)[] {
+  return [...allowedTransitions(state), ...allowedInPhaseActions(state.phase)];
 }
 
 export function isAllowed(state: ExistingJointVenture, action: LifecycleAction): boolean {
   return (allowedActions(state) as string[]).includes(action);
+}
+
+/**
+ * The phase each event moves a JV into; every other event leaves the phase as it is. The one
+ * place this is written: `evolve`, the read models and the notifications read it from here.
+ */
+export const PHASE_ENTERED_BY: Readonly<Partial<Record<JointVentureEventType, Phase>>> = {
+  JointVentureEstablished: 'established',
+  DevelopmentStarted: 'development',
+  ProductionStarted: 'production',
+  ModernizationStarted: 'modernization',
+  ModernizationCompleted: 'production',
+  RepairStarted: 'repair',
+  RepairCompleted: 'production',
+  DisposalStarted: 'disposal',
+  DisposalCompleted: 'closed',
+  JointVentureDissolved: 'dissolved',
+};
+
+/** The phase an event of this type enters, or undefined when it records something in-phase. */
+export function phaseEnteredBy(type: JointVentureEventType): Phase | undefined {
+  return PHASE_ENTERED_BY[type];
 }

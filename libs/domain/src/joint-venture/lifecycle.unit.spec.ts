@@ -1,6 +1,11 @@
 import { established, HISTORY } from './decider.fixtures';
 import { foldEvents } from './evolve';
-import { allowedFacts, allowedTransitions, COMMAND_ACTIONS, TRANSITIONS } from './lifecycle';
+import {
+  allowedInPhaseActions,
+  allowedTransitions,
+  COMMAND_ACTIONS,
+  TRANSITIONS,
+} from './lifecycle';
 import { PHASES } from './phases';
 import type { ExistingJointVenture } from './state';
 
@@ -49,8 +54,8 @@ describe('lifecycle table', () => {
     ['disposal', ['record-disposal-lot', ...COMMON]],
     ['closed', []],
     ['dissolved', []],
-  ] as const)('in %s the facts allowed are %p', (phase, expected) => {
-    expect(allowedFacts(phase)).toEqual(expected);
+  ] as const)('in %s the in-phase actions allowed are %p', (phase, expected) => {
+    expect(allowedInPhaseActions(phase)).toEqual(expected);
   });
 
   it('gives every phase a row, and only terminal phases an empty one', () => {

@@ -37,3 +37,19 @@ export function upcast(type: string, schemaVersion: number, data: unknown): Join
   // The payload now has the shape written at the current version of this type.
   return { type, data: payload } as JointVentureEvent;
 }
+
+/** An event as a store hands it out: its type, payload and metadata (with `schemaVersion`). */
+export type StoredEvent = Readonly<{
+  type: string;
+  data: unknown;
+  metadata: Readonly<Record<string, unknown>>;
+}>;
+
+/**
+ * The current typed domain event for a stored one: how every reader (command handler, audit,
+ * projections, notifications) turns the store's events back into the domain's. Events written
+ * before schema versions were recorded count as version 1.
+ */
+export function fromStored(stored: StoredEvent): JointVentureEvent {
+  return upcast(stored.type, Number(stored.metadata.schemaVersion ?? 1), stored.data);
+}

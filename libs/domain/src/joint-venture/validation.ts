@@ -38,6 +38,12 @@ export class Violations {
     return isIsoDate(value) ? this : this.add(field, 'must be an ISO-8601 date');
   }
 
+  /** A date or instant no later than a day after `now` (a day's tolerance for time zones). */
+  notInFuture(field: string, value: unknown, now: string): this {
+    if (!isIsoDate(value) || Date.parse(value) <= Date.parse(now) + DAY_MS) return this;
+    return this.add(field, `must not lie in the future (today is ${now.slice(0, 10)})`);
+  }
+
   throwIfInvalid(): void {
     if (!this.isEmpty) throw new InvalidCommandError([...this.list]);
   }
@@ -52,6 +58,8 @@ export const isText = (value: unknown): value is string =>
 
 export const isPositiveInteger = (value: unknown): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
@@ -173,12 +181,13 @@ export function checkPartnerChange(
  * Product lines may be empty at establishment, even with the production purpose: a line can
  * be added in any non-terminal phase, and every batch must name a known line anyway.
  */
-export function checkEstablishment(data: EstablishJointVenture['data']): void {
+export function checkEstablishment(data: EstablishJointVenture['data'], now: string): void {
   const { name, decision, purposes, partners, productLines } = data;
   const v = new Violations()
     .text('name', name)
     .text('decision.reference', decision?.reference)
-    .isoDate('decision.date', decision?.date);
+    .isoDate('decision.date', decision?.date)
+    .notInFuture('decision.date', decision?.date, now);
 
   if (!purposes?.length) v.add('purposes', 'must name at least one purpose');
   (purposes ?? []).forEach((purpose, i) => {

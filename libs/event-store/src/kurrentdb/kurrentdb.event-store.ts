@@ -1,20 +1,15 @@
 import {
   BACKWARDS,
-  CancelledError,
-  DeadlineExceededError,
   END,
   FORWARDS,
   jsonEvent,
   KurrentDBClient,
   START,
   StreamNotFoundError,
-  streamNameFilter,
   WrongExpectedVersionError,
-  UnavailableError,
   type EventData,
-  type ResolvedEvent,
 } from '@kurrent/kurrentdb-client';
-import { DuplicateEventIdError, EventStoreUnavailableError } from '../errors';
+import { assertDistinctIds, retriedAppendResult } from '../append';
 import type {
   AppendResult,
   EventStore,
@@ -30,6 +25,15 @@ import type {
 import { assertExpectedRevision } from '../expected-revision';
 import { encodeJson, readLimit } from '../storage';
 import {
+  collect,
+  globalPositionOf,
+  logPositionOf,
+  prefixFilter,
+  toRecorded,
+  unavailableAsPortError,
+  wrongRevisionOf,
+} from './kurrentdb.records';
+import {
   KurrentDbSubscription,
   type KurrentDbSubscriptionSettings,
 } from './kurrentdb.subscription';
@@ -41,9 +45,6 @@ export type KurrentDbEventStoreOptions = Readonly<{
   /** Appends with `any`/`stream_exists` re-read and retry this often when writers race. */
   maxAppendAttempts?: number;
 }>;
-
-/** What the adapter needs to know of a stream to recognise a retried append. */
-type StreamTail = { ids: Map<string, number>; events: RecordedEvent[] };
 
 /**
  * The production adapter: events in a KurrentDB (or EventStoreDB 22.10+) cluster through
@@ -111,11 +112,7 @@ export class KurrentDbEventStore implements EventStore {
         metadata: JSON.parse(encodeJson(event.metadata)) as never,
       }),
     );
-    const seen = new Set<string>();
-    for (const { id } of events) {
-      if (seen.has(id)) throw new DuplicateEventIdError(id);
-      seen.add(id);
-    }
+    assertDistinctIds(events);
 
     const expected = expectedRevision ?? 'any';
     if (typeof expected === 'number' || expected === 'no_stream') {
@@ -130,19 +127,24 @@ export class KurrentDbEventStore implements EventStore {
       }
     }
     for (let attempt = 1; ; attempt++) {
-      const tail = await this.readTail(streamId);
-      const retried = findRetriedAppend(tail, events);
+      const stream = await this.read(streamId, {});
+      const byId = new Map(stream.map((event) => [event.id, event]));
+      const retried = retriedAppendResult(
+        streamId,
+        events,
+        events.map((event) => byId.get(event.id)),
+      );
       if (retried) return retried;
-      const actual = tail.events.at(-1)?.revision;
+      const actual = stream.at(-1)?.revision;
       assertExpectedRevision(streamId, expected, actual);
       try {
         const written = await this.write(streamId, proposed, actual ?? 'no_stream');
         if (written) return written;
         // Answered as a retry without a position: read what it was.
       } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError) || attempt >= this.maxAppendAttempts) {
-          throw error;
-        }
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        // Writers kept racing past the check for longer than the bound: the port's conflict.
+        if (attempt >= this.maxAppendAttempts) throw wrongRevisionOf(error, streamId, expected);
         // Another writer got in after the check: check again against what it wrote.
       }
     }
@@ -263,93 +265,4 @@ export class KurrentDbEventStore implements EventStore {
     );
     return last?.position;
   }
-
-  private async readTail(streamId: string): Promise<StreamTail> {
-    const events = await this.read(streamId, {});
-    return { events, ids: new Map(events.map((event, i) => [event.id, i])) };
-  }
-}
-
-const PREPARE_BITS = 64n;
-const PREPARE_MASK = (1n << PREPARE_BITS) - 1n;
-
-/**
- * `$all` is ordered by (commit, prepare); the events of one append may share a commit position
- * and differ only in their prepare positions. One bigint keeps both, in that order, so global
- * positions stay unique and ordered, and turn back into the exact position to read from.
- */
-export function globalPositionOf(position: { commit: bigint; prepare: bigint }): GlobalPosition {
-  return (position.commit << PREPARE_BITS) | position.prepare;
-}
-
-export function logPositionOf(position: GlobalPosition): { commit: bigint; prepare: bigint } {
-  return { commit: position >> PREPARE_BITS, prepare: position & PREPARE_MASK };
-}
-
-/** Connection trouble becomes the port's error, so callers need not know the client's. */
-async function unavailableAsPortError<T>(operation: Promise<T>): Promise<T> {
-  try {
-    return await operation;
-  } catch (error) {
-    if (
-      error instanceof UnavailableError ||
-      error instanceof DeadlineExceededError ||
-      error instanceof CancelledError
-    ) {
-      throw new EventStoreUnavailableError(`KurrentDB unavailable: ${error.message}`, {
-        cause: error,
-      });
-    }
-    throw error;
-  }
-}
-
-/** Server-side filter on stream names: a literal prefix, or everything but system streams. */
-function prefixFilter(prefix: string | undefined) {
-  return prefix === undefined
-    ? streamNameFilter({ regex: '^[^$]' })
-    : streamNameFilter({ prefixes: [prefix] });
-}
-
-/**
- * The port's retry rule on one stream: every id recorded, consecutively, in the same order,
- * answers with the original result; some ids recorded but not like that is refused.
- */
-function findRetriedAppend(
-  tail: StreamTail,
-  events: readonly EventToAppend[],
-): AppendResult | undefined {
-  const found = events.map((event) => tail.ids.get(event.id));
-  const firstFound = found.findIndex((index) => index !== undefined);
-  if (firstFound === -1) return undefined;
-  const first = found[0];
-  const isRetry = first !== undefined && found.every((index, i) => index === first + i);
-  if (!isRetry) throw new DuplicateEventIdError(events[firstFound].id);
-  const last = tail.events[first + events.length - 1];
-  return { nextExpectedRevision: last.revision, position: last.position };
-}
-
-async function collect(read: AsyncIterable<ResolvedEvent>): Promise<RecordedEvent[]> {
-  const events: RecordedEvent[] = [];
-  for await (const resolved of read) {
-    const event = toRecorded(resolved);
-    if (event) events.push(event);
-  }
-  return events;
-}
-
-/** The port's view of a recorded event; `undefined` for a record that is not one (a link). */
-function toRecorded(resolved: ResolvedEvent): RecordedEvent | undefined {
-  const event = resolved.event;
-  if (!event || !event.isJson || event.position === undefined) return undefined;
-  return {
-    id: event.id,
-    streamId: event.streamId,
-    type: event.type,
-    revision: Number(event.revision),
-    position: globalPositionOf(event.position),
-    data: event.data as unknown,
-    metadata: (event.metadata ?? {}) as RecordedEvent['metadata'],
-    committedAt: event.created.toISOString(),
-  };
 }

@@ -5,12 +5,11 @@
  */
 import { evolve, initialState, type JointVentureState } from '@app/domain';
 import type { Projection } from '../projection';
-import { DETAILS_TABLES, createDetailsTables } from './details.tables';
+import { DETAILS_TABLES } from './details.tables';
 
 export const jointVentureDetails: Projection = {
   name: 'JointVentureDetails',
   tables: DETAILS_TABLES,
-  createTables: createDetailsTables,
   // Looked up by primary key only.
   createIndexes: async () => undefined,
 

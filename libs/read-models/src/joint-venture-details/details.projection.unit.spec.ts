@@ -1,31 +1,16 @@
-import { JointVentureQueries } from '../queries/joint-venture.queries';
-import { JointVentureHistory, recorded } from '../testing/joint-venture-history';
-import {
-  openTestReadModels,
-  project,
-  snapshot,
-  type TestReadModels,
-} from '../testing/read-model-test-db';
+import { JointVentureHistory, recorded } from '@test/support/joint-venture-history';
+import { projectionSpec } from '../testing/projection-spec';
 import { jointVentureDetails } from './details.projection';
 
-const only = [jointVentureDetails];
+const details = projectionSpec([jointVentureDetails]);
 
 describe('JointVentureDetails projection', () => {
-  let readModels: TestReadModels;
-  let queries: JointVentureQueries;
-
-  beforeEach(async () => {
-    readModels = await openTestReadModels();
-    queries = new JointVentureQueries(readModels.db);
-  });
-  afterEach(() => readModels.close());
-
   it('shows the whole lifecycle: partners and shares, product lines with totals, IP, milestones', async () => {
     const jv = new JointVentureHistory().fullLifecycle();
 
-    await project(readModels.db, recorded(jv.events), only);
+    const detail = await details.given(...recorded(jv.events)).then((q) => q.get(jv.id));
 
-    expect(await queries.get(jv.id)).toEqual({
+    expect(detail).toEqual({
       id: jv.id,
       name: 'Heavy Armour JV',
       phase: 'closed',
@@ -85,17 +70,22 @@ describe('JointVentureDetails projection', () => {
   });
 
   it('is undefined for a joint venture it does not know', async () => {
-    expect(await queries.get('5b0c6f0e-2a4b-4d7c-9f3e-1a2b3c4d5e6f')).toBeUndefined();
+    const jv = new JointVentureHistory().fullLifecycle();
+    const unknown = await details
+      .given(...recorded(jv.events))
+      .then((q) => q.get('5b0c6f0e-2a4b-4d7c-9f3e-1a2b3c4d5e6f'));
+    expect(unknown).toBeUndefined();
   });
 
   it('changes nothing when the same batch is delivered twice', async () => {
     const events = recorded(new JointVentureHistory().fullLifecycle().events);
-    await project(readModels.db, events, only);
-    const once = await snapshot(readModels.db, only);
+    const once = await details.given(...events).thenTables();
 
-    await project(readModels.db, events, only);
-    await project(readModels.db, events.slice(4, 6), only);
+    const again = await details
+      .given(...events)
+      .when(events, events.slice(4, 6))
+      .thenTables();
 
-    expect(await snapshot(readModels.db, only)).toEqual(once);
+    expect(again).toEqual(once);
   });
 });

@@ -2,16 +2,11 @@
  * JointVentureSummaries: what the list of JVs shows and filters on. Every update is
  * conditioned on the JV's last applied revision, so a redelivered event changes nothing.
  */
-import type { JointVentureEstablished } from '@app/domain';
+import { phaseEnteredBy, type JointVentureEstablished } from '@app/domain';
 import type { Kysely } from 'kysely';
-import { PHASE_ENTERED_BY, type ProjectedEvent, type Projection } from '../projection';
+import type { ProjectedEvent, Projection } from '../projection';
 import type { ReadModelDb } from '../read-model-db';
-import {
-  SUMMARY_TABLES,
-  createSummaryIndexes,
-  createSummaryTables,
-  type SummaryProductRow,
-} from './summaries.tables';
+import { SUMMARY_TABLES, createSummaryIndexes, type SummaryProductRow } from './summaries.tables';
 
 type Db = Kysely<ReadModelDb>;
 type UnitCount = 'produced' | 'modernized' | 'repaired' | 'disposed';
@@ -19,7 +14,6 @@ type UnitCount = 'produced' | 'modernized' | 'repaired' | 'disposed';
 export const jointVentureSummaries: Projection = {
   name: 'JointVentureSummaries',
   tables: SUMMARY_TABLES,
-  createTables: createSummaryTables,
   createIndexes: createSummaryIndexes,
 
   async handle(db, event) {
@@ -126,7 +120,7 @@ async function establish(db: Db, event: ProjectedEvent<JointVentureEstablished>)
  * JV is unknown or already at or past this revision, in which case nothing else may change.
  */
 async function claim(db: Db, event: ProjectedEvent): Promise<boolean> {
-  const phase = PHASE_ENTERED_BY[event.type];
+  const phase = phaseEnteredBy(event.type);
   const result = await db
     .updateTable('jv_summaries')
     .set({

@@ -1,6 +1,6 @@
 import { foldEvents, type JointVentureEvent } from '@app/domain';
 import { JointVentureQueries } from '../queries/joint-venture.queries';
-import { JointVentureHistory, recorded } from '../testing/joint-venture-history';
+import { JointVentureHistory, recorded } from '@test/support/joint-venture-history';
 import {
   openTestReadModels,
   project,

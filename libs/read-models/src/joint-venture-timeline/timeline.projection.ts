@@ -3,18 +3,18 @@
  * Periods are keyed by the revision that entered them, which makes every write idempotent:
  * a replayed event finds its period already there and no older period left open.
  */
-import { PHASE_ENTERED_BY, type Projection } from '../projection';
-import { TIMELINE_TABLES, createTimelineTables } from './timeline.tables';
+import { phaseEnteredBy } from '@app/domain';
+import type { Projection } from '../projection';
+import { TIMELINE_TABLES } from './timeline.tables';
 
 export const jointVentureTimeline: Projection = {
   name: 'JointVentureTimeline',
   tables: TIMELINE_TABLES,
-  createTables: createTimelineTables,
   // Looked up by primary key prefix (jv_id) only.
   createIndexes: async () => undefined,
 
   async handle(db, event) {
-    const phase = PHASE_ENTERED_BY[event.type];
+    const phase = phaseEnteredBy(event.type);
     if (phase === undefined) return;
     const jvId = event.jointVentureId;
     const at = event.metadata.recordedAt;

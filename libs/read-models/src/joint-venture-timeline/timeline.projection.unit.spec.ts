@@ -1,5 +1,5 @@
 import { JointVentureQueries } from '../queries/joint-venture.queries';
-import { JointVentureHistory, recorded } from '../testing/joint-venture-history';
+import { JointVentureHistory, recorded } from '@test/support/joint-venture-history';
 import {
   openTestReadModels,
   project,

@@ -1,5 +1,9 @@
 import type { Partner } from '@app/domain';
-import { JointVentureHistory, recorded, type HistoryEvent } from '../testing/joint-venture-history';
+import {
+  JointVentureHistory,
+  recorded,
+  type HistoryEvent,
+} from '@test/support/joint-venture-history';
 import { openTestReadModels, project, type TestReadModels } from '../testing/read-model-test-db';
 import { InvalidCursorError } from './cursor';
 import { DEFAULT_PAGE_SIZE, JointVentureQueries, MAX_PAGE_SIZE } from './joint-venture.queries';

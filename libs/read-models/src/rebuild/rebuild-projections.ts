@@ -4,16 +4,23 @@
  * see the old read models until that commit and the new ones after it, never a half-built one.
  */
 import { JOINT_VENTURE_STREAM_PREFIX } from '@app/domain';
-import type { EventReader, GlobalPosition } from '@app/event-store';
+import {
+  columnsOf,
+  createTable,
+  type CheckpointStore,
+  type EventReader,
+  type GlobalPosition,
+} from '@app/event-store';
 import { sql, type Kysely } from 'kysely';
-import { storeCheckpoint } from '../checkpoints';
-import { JOINT_VENTURE_PROJECTIONS } from '../migrations';
-import { toProjectedEvent, type Projection } from '../projection';
+import { applyEvents, type Projection } from '../projection';
+import { JOINT_VENTURE_PROJECTIONS } from '../projections';
 import type { ReadModelDb } from '../read-model-db';
 import type { RebuildSpace } from './rebuild-space';
 
 export type RebuildProjectionsOptions = Readonly<{
   db: Kysely<ReadModelDb>;
+  /** The projections' checkpoint store over `db`: the swap sets their checkpoints. */
+  checkpoints: CheckpointStore<Kysely<ReadModelDb>>;
   events: Pick<EventReader, 'readAll'>;
   space: RebuildSpace;
   /** Default: every joint-venture projection. */
@@ -33,7 +40,7 @@ export type RebuildReport = Readonly<{
 type UntypedDb = Kysely<Record<string, Record<string, unknown>>>;
 
 /**
- * Safe beside live runners, in this process or another one on the same database: each runner
+ * Safe beside live consumers, in this process or another one on the same database: each
  * re-reads its checkpoint inside its batch transaction, so it skips whatever the rebuild's
  * swap already covered and carries on from there.
  */
@@ -46,8 +53,9 @@ export async function rebuildProjections(
 
   await space.open(db);
   try {
+    const scratch = db.withSchema(space.schema).schema;
     for (const projection of projections) {
-      await projection.createTables(db.withSchema(space.schema));
+      for (const table of projection.tables) await createTable(scratch, table);
     }
 
     // A plain BEGIN, not the write lock: the batch writes only the scratch tables, and a
@@ -59,14 +67,15 @@ export async function rebuildProjections(
 
     return await db.transaction().execute(async (trx) => {
       // Catch up with what was appended during the replay. On SQLite this transaction holds
-      // the write lock, so nothing commits meanwhile, and since a live runner only checkpoints
+      // the write lock, so nothing commits meanwhile, and since a live consumer only checkpoints
       // events committed before that, the head read here is at or past every live checkpoint.
       more = true;
       while (more) more = await replay.batch(trx);
       const report: { name: string; rows: Record<string, number> }[] = [];
       for (const projection of projections) {
         report.push({ name: projection.name, rows: await swap(trx, space.schema, projection) });
-        await storeCheckpoint(trx, projection.name, replay.position);
+        if (replay.position === undefined) await options.checkpoints.reset(projection.name, trx);
+        else await options.checkpoints.store(projection.name, replay.position, trx);
       }
       return {
         eventsReplayed: replay.count,
@@ -98,15 +107,9 @@ class Replay {
       maxCount: this.batchSize,
       streamPrefix: JOINT_VENTURE_STREAM_PREFIX,
     });
-    const scratch = db.withSchema(this.schema);
-    for (const recorded of page) {
-      const event = toProjectedEvent(recorded);
-      if (event !== undefined) {
-        for (const projection of this.projections) await projection.handle(scratch, event);
-      }
-      this.position = recorded.position;
-      this.count++;
-    }
+    await applyEvents(db.withSchema(this.schema), this.projections, page);
+    if (page.length > 0) this.position = page[page.length - 1].position;
+    this.count += page.length;
     return page.length > 0;
   };
 }
@@ -136,18 +139,19 @@ async function swap(
   const fresh = trx.withSchema(schema) as unknown as UntypedDb;
   for (const table of [...projection.tables].reverse()) await live.deleteFrom(table.name).execute();
   const rows: Record<string, number> = {};
-  for (const { name, columns } of projection.tables) {
+  for (const table of projection.tables) {
+    const columns = columnsOf(table);
     // Columns by name: a live table altered by a later migration may order them differently.
     await live
-      .insertInto(name)
+      .insertInto(table.name)
       .columns(columns)
-      .expression(fresh.selectFrom(name).select(columns))
+      .expression(fresh.selectFrom(table.name).select(columns))
       .execute();
     const { n } = await live
-      .selectFrom(name)
+      .selectFrom(table.name)
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
-    rows[name] = Number(n);
+    rows[table.name] = Number(n);
   }
   return rows;
 }

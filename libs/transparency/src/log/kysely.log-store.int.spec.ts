@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { createPostgresDb } from '@app/event-store';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pool } from 'pg';
+import { describeWithPostgres, type SuitePostgres } from '../../../../test/services/postgres';
 import {
   KyselyLogStore,
   migrateLogStore,
@@ -42,34 +43,19 @@ const sqlite: Backend = {
   },
 };
 
-// PostgreSQL when TEST_DATABASE_URL points at a server (an admin connection: each test gets a
-// database of its own). The project's PostgreSQL harness will provide it once merged.
-const POSTGRES_URL = process.env.TEST_DATABASE_URL;
-let databases = 0;
-const postgres: Backend = {
+/** PostgreSQL from the test harness, a fresh database per test (`connect` pools to it). */
+const postgres = (pg: () => SuitePostgres): Backend => ({
   dialect: 'postgres',
   create: async () => {
-    const name = `transparency_${process.pid}_${++databases}`;
-    const admin = new Pool({ connectionString: POSTGRES_URL, max: 1 });
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(POSTGRES_URL!);
-    url.pathname = `/${name}`;
     const opened: Kysely<LogTables>[] = [];
     return {
       connect: () => {
-        const pool = new Pool({ connectionString: url.toString(), max: 4 });
-        // DROP DATABASE ... WITH (FORCE) ends backends whose clients are still closing.
-        pool.on('error', (error: Error & { code?: string }) => {
-          if (error.code !== '57P01') throw error;
-        });
-        const db = new Kysely<LogTables>({ dialect: new PostgresDialect({ pool }) });
+        const db = createPostgresDb<LogTables>({ url: pg().url });
         opened.push(db);
         return db;
       },
       drop: async () => {
         await Promise.all(opened.map((db) => db.destroy()));
-        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await admin.end();
       },
     };
   },
@@ -81,15 +67,14 @@ const postgres: Backend = {
       db,
     );
   },
-};
+});
 
-const backends = POSTGRES_URL === undefined ? [sqlite] : [sqlite, postgres];
-if (POSTGRES_URL === undefined)
-  console.warn(
-    'KyselyLogStore on PostgreSQL: SKIPPED, set TEST_DATABASE_URL to run it against a server',
-  );
+runSuite(sqlite);
+describeWithPostgres('KyselyLogStore on PostgreSQL', (pg) => runSuite(postgres(pg)), {
+  database: 'per-test',
+});
 
-for (const backend of backends) {
+function runSuite(backend: Backend): void {
   const open = async (): Promise<LogStoreHarness & { connect: () => Kysely<LogTables> }> => {
     const database = await backend.create();
     const db = database.connect();

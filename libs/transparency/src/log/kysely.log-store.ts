@@ -10,8 +10,8 @@ import {
 } from './log-store.port';
 import type { Tile, TileId } from './tiles';
 
-/** 64-bit integers: numbers on SQLite, decimal strings from PostgreSQL's `pg` driver. */
-type Int64 = ColumnType<number | string, number, number>;
+/** 64-bit integers: numbers on SQLite; from `pg`, strings by default or bigints as the apps parse them. */
+type Int64 = ColumnType<number | string | bigint, number, number>;
 
 export type LogTables = {
   transparency_log: { id: number; size: Int64; root: Buffer; cursor: string | null };
@@ -273,7 +273,7 @@ const isUniqueViolation = (error: unknown): boolean => {
 };
 
 type LeafRow = Readonly<{
-  leaf_index: number | string;
+  leaf_index: number | string | bigint;
   event_id: string;
   stream_id: string;
   revision: number;

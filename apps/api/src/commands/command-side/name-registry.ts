@@ -1,0 +1,70 @@
+import { isUniqueViolation } from '@app/event-store';
+import type { Kysely } from 'kysely';
+import type { CommandSideTables } from './command-side.tables';
+
+/** Names compare case-insensitively, after Unicode normalisation and with runs of spaces folded. */
+export function nameKeyOf(name: string): string {
+  return name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('en');
+}
+
+/**
+ * Reserves JV names so that no two active JVs share one. The event store stays the truth:
+ * a reservation whose holder never got recorded (a crash) or has since closed or dissolved
+ * is stale, and `reserve` takes it over; the caller says which holders are still active.
+ */
+export interface NameRegistry {
+  /** True when the name is now reserved for `jointVentureId`; false when an active JV holds it. */
+  reserve(
+    name: string,
+    jointVentureId: string,
+    holderIsActive: (holderId: string) => Promise<boolean>,
+  ): Promise<boolean>;
+  /** Drops a reservation made for a JV whose establishment was then refused. */
+  release(name: string, jointVentureId: string): Promise<void>;
+}
+
+/** Name reservations in the SQL database beside the read models. */
+export class SqlNameRegistry implements NameRegistry {
+  constructor(private readonly db: Kysely<CommandSideTables>) {}
+
+  async reserve(
+    name: string,
+    jointVentureId: string,
+    holderIsActive: (holderId: string) => Promise<boolean>,
+  ): Promise<boolean> {
+    const nameKey = nameKeyOf(name);
+    try {
+      await this.db
+        .insertInto('jv_name_reservations')
+        .values({ name_key: nameKey, joint_venture_id: jointVentureId })
+        .execute();
+      return true;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    const holder = await this.db
+      .selectFrom('jv_name_reservations')
+      .select('joint_venture_id')
+      .where('name_key', '=', nameKey)
+      .executeTakeFirst();
+    if (!holder) return this.reserve(name, jointVentureId, holderIsActive);
+    if (holder.joint_venture_id === jointVentureId) return true;
+    if (await holderIsActive(holder.joint_venture_id)) return false;
+    // Compare-and-set: of two takers of a stale name, only one updates the row.
+    const taken = await this.db
+      .updateTable('jv_name_reservations')
+      .set({ joint_venture_id: jointVentureId })
+      .where('name_key', '=', nameKey)
+      .where('joint_venture_id', '=', holder.joint_venture_id)
+      .executeTakeFirst();
+    return taken.numUpdatedRows === 1n;
+  }
+
+  async release(name: string, jointVentureId: string): Promise<void> {
+    await this.db
+      .deleteFrom('jv_name_reservations')
+      .where('name_key', '=', nameKeyOf(name))
+      .where('joint_venture_id', '=', jointVentureId)
+      .execute();
+  }
+}

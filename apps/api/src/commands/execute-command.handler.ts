@@ -1,0 +1,195 @@
+import {
+  decide,
+  DomainError,
+  isTerminal,
+  JointVentureNotFoundError,
+  type Actor,
+  type JointVentureCommand,
+  type JointVentureState,
+} from '@app/domain';
+import { WrongExpectedRevisionError } from '@app/event-store';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { LedgerMetrics } from '../metrics/metrics';
+import {
+  ConcurrencyConflictError,
+  NameTakenError,
+  NotAPartnerStateError,
+  RefusalError,
+  VersionMismatchError,
+} from '../problem/application-errors';
+import type { IdempotencyStore } from './command-side/idempotency.store';
+import type { NameRegistry } from './command-side/name-registry';
+import { ExecuteCommand, type CommandOutcome } from './execute-command';
+import { eventIdsFor, fingerprintOf, scopeKeyOf } from './ids';
+import { JointVentureRepository, type LoadedJointVenture } from './joint-venture.repository';
+
+export const IDEMPOTENCY_STORE = Symbol('IDEMPOTENCY_STORE');
+export const NAME_REGISTRY = Symbol('NAME_REGISTRY');
+export const COMMAND_OPTIONS = Symbol('COMMAND_OPTIONS');
+
+export type CommandOptions = Readonly<{
+  /** Re-decisions of a command that lost a race (without If-Match). */
+  conflictRetries: number;
+  clock?: () => Date;
+}>;
+
+/**
+ * The use case every command route runs: load the JV's stream, check the actor, decide, append
+ * with the expected revision; timed and counted. Without If-Match a conflicting writer makes it
+ * re-read and re-decide, a bounded number of times; with an Idempotency-Key a retried request
+ * gets the first outcome and records nothing new, even after a crash between append and answer.
+ */
+@CommandHandler(ExecuteCommand)
+export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
+  private readonly clock: () => Date;
+
+  constructor(
+    private readonly streams: JointVentureRepository,
+    @Inject(IDEMPOTENCY_STORE) private readonly idempotency: IdempotencyStore,
+    @Inject(NAME_REGISTRY) private readonly names: NameRegistry,
+    private readonly metrics: LedgerMetrics,
+    @Inject(COMMAND_OPTIONS) private readonly options: CommandOptions,
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  execute(message: ExecuteCommand): Promise<CommandOutcome> {
+    return this.metrics.observe(message.command.type, () => this.run(message));
+  }
+
+  private async run(message: ExecuteCommand): Promise<CommandOutcome> {
+    const now = this.clock().toISOString();
+    const { command, context, conditions } = message;
+    if (!conditions.idempotencyKey) return this.decideAndAppend(message, now);
+
+    const scopeKey = scopeKeyOf(context.actor, conditions.idempotencyKey);
+    // What makes a retry the same request: the command, its reason and its If-Match.
+    const { jointVentureId, type, data } = command;
+    const fingerprint = fingerprintOf({
+      jointVentureId,
+      command: { type, data },
+      reason: context.reason,
+      ifMatch: conditions.ifMatch,
+    });
+    const claim = await this.idempotency.claim(scopeKey, fingerprint, jointVentureId, now);
+    if (claim.kind === 'completed') return claim.outcome;
+    if (claim.kind === 'unfinished') {
+      const landed = await this.landedBefore(scopeKey, jointVentureId, claim.firstRevision);
+      if (landed) {
+        await this.idempotency.complete(scopeKey, landed);
+        return landed;
+      }
+    }
+    try {
+      const outcome = await this.decideAndAppend(message, now, scopeKey);
+      await this.idempotency.complete(scopeKey, outcome);
+      return outcome;
+    } catch (error) {
+      // Refused before anything was appended: the key may be used again with a corrected request.
+      if (!isAmbiguous(error)) await this.idempotency.release(scopeKey);
+      throw error;
+    }
+  }
+
+  private async decideAndAppend(
+    { command: submitted, context, conditions }: ExecuteCommand,
+    now: string,
+    scopeKey?: string,
+  ): Promise<CommandOutcome> {
+    const { jointVentureId } = submitted;
+    const command = { ...submitted, now } as JointVentureCommand;
+    let reservedName: string | undefined;
+    try {
+      for (let attempt = 0; ; attempt += 1) {
+        const loaded = await this.streams.load(jointVentureId);
+        if (conditions.ifMatch !== undefined && loaded.revision !== conditions.ifMatch)
+          throw new VersionMismatchError(conditions.ifMatch, loaded.revision);
+        authorize(context.actor, command, loaded.state);
+        const events = decide(command, loaded.state);
+        if (command.type === 'EstablishJointVenture' && reservedName === undefined) {
+          await this.reserveName(command.data.name, jointVentureId);
+          reservedName = command.data.name;
+        }
+        const eventIds = eventIdsFor(scopeKey, events.length);
+        if (scopeKey) await this.idempotency.markAppending(scopeKey, nextRevision(loaded));
+        try {
+          const version = await this.streams.append(
+            jointVentureId,
+            loaded,
+            events,
+            eventIds,
+            context,
+            now,
+          );
+          return { id: jointVentureId, version };
+        } catch (error) {
+          if (!(error instanceof WrongExpectedRevisionError)) throw error;
+          if (conditions.ifMatch !== undefined)
+            throw new VersionMismatchError(conditions.ifMatch, error.actual);
+          if (attempt >= this.options.conflictRetries)
+            throw new ConcurrencyConflictError(
+              'the joint venture kept changing under this command; retry it',
+            );
+        }
+      }
+    } catch (error) {
+      if (reservedName !== undefined && !isAmbiguous(error))
+        await this.names.release(reservedName, jointVentureId);
+      throw error;
+    }
+  }
+
+  private async reserveName(name: string, jointVentureId: string): Promise<void> {
+    const reserved = await this.names.reserve(name, jointVentureId, async (holderId) => {
+      const holder = await this.streams.load(holderId);
+      return holder.state.status === 'existing' && !isTerminal(holder.state.phase);
+    });
+    if (!reserved) throw new NameTakenError(name);
+  }
+
+  /** After a crash mid-command: did its events land? Then their outcome is the answer. */
+  private async landedBefore(
+    scopeKey: string,
+    jointVentureId: string,
+    firstRevision: number | null,
+  ): Promise<CommandOutcome | undefined> {
+    if (firstRevision === null) return undefined;
+    const loaded = await this.streams.load(jointVentureId);
+    if (loaded.revision === undefined || loaded.revision < firstRevision) return undefined;
+    const count = loaded.revision - firstRevision + 1;
+    const expectedIds = eventIdsFor(scopeKey, count);
+    const landed = await this.streams.eventIdsFrom(jointVentureId, firstRevision, count);
+    let matching = 0;
+    while (matching < landed.length && landed[matching] === expectedIds[matching]) matching += 1;
+    return matching > 0 ? { id: jointVentureId, version: firstRevision + matching - 1 } : undefined;
+  }
+}
+
+/** A programme manager acts only on JVs with a partner from their member state. */
+function authorize(actor: Actor, command: JointVentureCommand, state: JointVentureState): void {
+  const id = command.jointVentureId;
+  if (command.type !== 'EstablishJointVenture' && state.status === 'none')
+    throw new JointVentureNotFoundError(id);
+  const partners =
+    command.type === 'EstablishJointVenture'
+      ? command.data.partners
+      : state.status === 'existing'
+        ? state.partners
+        : [];
+  if (!partners.some((partner) => partner.memberState === actor.memberState))
+    throw new NotAPartnerStateError(
+      command.type === 'EstablishJointVenture'
+        ? `a programme manager of ${actor.memberState} can establish only joint ventures with a partner from ${actor.memberState}`
+        : `${actor.memberState} has no partner in joint venture ${id}`,
+    );
+}
+
+function nextRevision(loaded: LoadedJointVenture): number {
+  return loaded.revision === undefined ? 0 : loaded.revision + 1;
+}
+
+/** Errors after which we cannot tell whether the append happened (I/O, timeouts, a store crash). */
+function isAmbiguous(error: unknown): boolean {
+  return !(error instanceof DomainError || error instanceof RefusalError);
+}
