@@ -27,7 +27,12 @@ import { BenchRun, QUICK, runMain } from './support/bench-run';
 import { int } from './support/stats';
 import { TempDirs } from './support/temp-dirs';
 import { measureThroughput, throughputRows } from './throughput.bench';
-import { measureTransparency, transparencyRows } from './transparency.bench';
+import {
+  largeTreeRows,
+  measureLargeTree,
+  measureTransparency,
+  transparencyRows,
+} from './transparency.bench';
 
 const SIZES = {
   /** Timed commands per stream length. */
@@ -44,6 +49,7 @@ const SIZES = {
     verifiedJvs: QUICK ? 5 : 20,
     eventsPerVerifiedJv: QUICK ? 200 : 1_000,
     samples: QUICK ? 300 : 2_000,
+    largeTreeLeaves: QUICK ? 200_000 : 10_000_000,
   },
 };
 
@@ -114,6 +120,13 @@ async function main(): Promise<number> {
       const options = SIZES.transparency;
       const result = await measureTransparency(dirs, options, progress);
       rows.push(...transparencyRows(result, options.jointVentures));
+      const large = await measureLargeTree(
+        dirs,
+        options.largeTreeLeaves,
+        options.samples,
+        progress,
+      );
+      rows.push(...largeTreeRows(large));
     });
   } finally {
     dirs.cleanup();

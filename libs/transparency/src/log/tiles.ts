@@ -96,22 +96,29 @@ export function appendToTiles(
       throw new Error(`tile ${level}/${index} is missing or short for tree size ${size}`);
     pending.set(level, split(hashes.subarray(0, width * HASH_SIZE)));
   }
-  const counts = new Map<number, number>();
-  const countAt = (level: number) => counts.get(level) ?? nodesAtTileLevel(size, level);
-  // Tiles written, by key, holding the same arrays as `pending` until they fill.
-  const written = new Map<string, { level: number; index: number; hashes: Buffer[] }>();
+  const counts: number[] = [];
+  const countAt = (level: number) => counts[level] ?? nodesAtTileLevel(size, level);
+  // The tile being filled at each level, and every tile written, in order (each one once).
+  const open = new Map<number, { level: number; index: number; hashes: Buffer[] }>();
+  const written: { level: number; index: number; hashes: Buffer[] }[] = [];
   const add = (level: number, hash: Buffer): void => {
-    const index = Math.floor(countAt(level) / TILE_WIDTH);
-    const hashes = pending.get(level) ?? [];
-    hashes.push(hash);
-    counts.set(level, countAt(level) + 1);
-    written.set(tileKey({ level, index }), { level, index, hashes });
-    pending.set(level, hashes.length < TILE_WIDTH ? hashes : []);
-    if (hashes.length === TILE_WIDTH) add(level + 1, perfectRoot(hashes));
+    let tile = open.get(level);
+    if (tile === undefined) {
+      const index = Math.floor(countAt(level) / TILE_WIDTH);
+      tile = { level, index, hashes: pending.get(level) ?? [] };
+      pending.delete(level);
+      open.set(level, tile);
+      written.push(tile);
+    }
+    tile.hashes.push(hash);
+    counts[level] = countAt(level) + 1;
+    if (tile.hashes.length < TILE_WIDTH) return;
+    open.delete(level);
+    add(level + 1, perfectRoot(tile.hashes));
   };
   for (const hash of leafHashes) add(0, hash);
 
-  const tiles = [...written.values()].map((t) => ({ ...t, hashes: Buffer.concat(t.hashes) }));
+  const tiles = written.map((t) => ({ ...t, hashes: Buffer.concat(t.hashes) }));
   for (const tile of tiles) known.set(tileKey(tile), tile);
   const root = resolveRoot(size + leafHashes.length, (node) => hashFromTiles(node, known));
   return { tiles, root };
