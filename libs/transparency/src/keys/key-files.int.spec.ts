@@ -113,6 +113,18 @@ describe('signing keys', () => {
     expect(() => readKeyList(list)).toThrow(message);
   });
 
+  it('keeps the current key listed when rotating after the key list was lost', () => {
+    const before = openKeys({ dataDir, name: ORIGIN, now: T0 });
+    rmSync(join(dataDir, KEY_LIST_FILE));
+    const after = rotateSigningKey({ dataDir, name: ORIGIN, at: T1 });
+    expect(
+      after.ring.published().map(({ verifierKey, notAfter }) => [verifierKey, notAfter]),
+    ).toEqual([
+      [before.signer.verifierKey, T1.toISOString()],
+      [after.signer.verifierKey, undefined],
+    ]);
+  });
+
   it('rotates: a new key signs from then on, old checkpoints stay verifiable, the old key no longer counts', async () => {
     const log = new TransparencyLog(new InMemoryLogStore());
     await log.append(entriesFor(0, 10));

@@ -46,11 +46,10 @@ export function openKeys(source: KeySource): OpenedKeys {
   const signer = parseSignerKey(readSmallFile(keyFile).trim());
   let keys = existsSync(listFile) ? readKeyList(listFile) : [];
   if (!keys.some((entry) => entry.key.text === signer.verifierKey)) {
-    // A key created now, or installed by hand: listed as valid from now on.
-    keys = [
-      ...keys,
-      ...parseKeyList([{ verifierKey: signer.verifierKey, notBefore: now.toISOString() }]),
-    ];
+    // A key created now is valid from now on; one found unlisted (a lost list, a key installed
+    // by hand) since a time nobody knows.
+    const validity = created ? { notBefore: now.toISOString() } : {};
+    keys = [...keys, ...parseKeyList([{ verifierKey: signer.verifierKey, ...validity }])];
     writeKeyList(listFile, keys);
   }
   return { ring: KeyRing.of(keys, [signer]), signer, created };
@@ -66,13 +65,15 @@ export function rotateSigningKey(source: KeySource & { at: Date }): OpenedKeys {
     throw new Error('a mounted signing key is rotated by mounting a new one and listing it');
   const listFile = source.keyListFile ?? join(source.dataDir, KEY_LIST_FILE);
   const at = source.at.toISOString();
-  const keys = existsSync(listFile) ? readKeyList(listFile) : [];
+  // Opening first lists the current key if the list lacks it, so that it stays verifiable.
+  const keys = openKeys({ ...source, now: source.at }).ring.trusted();
   const { signerKey, verifierKey } = generateSignerKey(source.name);
   // Key first, list second: a crash in between leaves a key that openKeys lists as new.
   writeFileAtomically(join(source.dataDir, SIGNING_KEY_FILE), `${signerKey}\n`, 0o600);
-  const closed = keys.map((entry) =>
-    entry.notAfter === undefined || entry.notAfter > at ? { ...entry, notAfter: at } : entry,
-  );
+  const validThen = (entry: TrustedKey) =>
+    (entry.notBefore === undefined || entry.notBefore < at) &&
+    (entry.notAfter === undefined || entry.notAfter > at);
+  const closed = keys.map((entry) => (validThen(entry) ? { ...entry, notAfter: at } : entry));
   writeKeyList(listFile, [...closed, ...parseKeyList([{ verifierKey, notBefore: at }])]);
   return openKeys({ ...source, now: source.at });
 }

@@ -115,8 +115,11 @@ export class KyselyLogStore implements LogStore {
     const tiles: Tile[] = [];
     for (let start = 0; start < ids.length; start += TILES_PER_READ) {
       const byLevel = new Map<number, number[]>();
-      for (const { level, index } of ids.slice(start, start + TILES_PER_READ))
-        byLevel.set(level, [...(byLevel.get(level) ?? []), index]);
+      for (const { level, index } of ids.slice(start, start + TILES_PER_READ)) {
+        const indexes = byLevel.get(level) ?? [];
+        indexes.push(index);
+        byLevel.set(level, indexes);
+      }
       const rows = await this.db
         .selectFrom('transparency_tiles')
         .select(['level', 'idx', 'hashes'])
