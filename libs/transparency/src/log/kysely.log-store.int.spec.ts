@@ -75,7 +75,12 @@ describeWithPostgres('KyselyLogStore on PostgreSQL', (pg) => runSuite(postgres(p
 });
 
 function runSuite(backend: Backend): void {
-  const open = async (): Promise<LogStoreHarness & { connect: () => Kysely<LogTables> }> => {
+  type Harness = LogStoreHarness & {
+    /** The store's own connection. */
+    db: Kysely<LogTables>;
+    connect: () => Kysely<LogTables>;
+  };
+  const open = async (): Promise<Harness> => {
     const database = await backend.create();
     const db = database.connect();
     await migrateLogStore(db, backend.dialect);
@@ -87,6 +92,7 @@ function runSuite(backend: Backend): void {
     };
     return {
       store: new KyselyLogStore(db),
+      db,
       connect,
       reopen: async () => {
         const other = connect();
@@ -109,7 +115,7 @@ function runSuite(backend: Backend): void {
       try {
         const log = new TransparencyLog(harness.store);
         const before = await log.append(entriesFor(0, 30), 'position-30');
-        await backend.failHeadsWrites(harness.connect());
+        await backend.failHeadsWrites(harness.db);
         await expect(log.append(entriesFor(30, 20), 'position-50')).rejects.toThrow(
           'injected failure',
         );
