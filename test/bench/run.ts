@@ -27,12 +27,8 @@ import { BenchRun, QUICK, runMain } from './support/bench-run';
 import { int } from './support/stats';
 import { TempDirs } from './support/temp-dirs';
 import { measureThroughput, throughputRows } from './throughput.bench';
-import {
-  largeTreeRows,
-  measureLargeTree,
-  measureTransparency,
-  transparencyRows,
-} from './transparency.bench';
+import { largeTreeRows, measureLargeTree } from './transparency-large-tree.bench';
+import { measureTransparency, transparencyRows } from './transparency.bench';
 
 const SIZES = {
   /** Timed commands per stream length. */

@@ -2,11 +2,10 @@
  * 5. Transparency log (libs/transparency): building the tree through the SQL store on SQLite,
  * appends as the log's consumer would make them on a large tree, inclusion and consistency
  * proofs on a 1,000,000-leaf log, signing a checkpoint, and the offline verifier's rate.
+ * 5b (a 10,000,000-leaf tree) is in transparency-large-tree.bench.ts.
  */
 import { createSqliteKysely, hashEvent, openSqlite } from '@app/event-store';
 import {
-  appendToTiles,
-  edgeTiles,
   HeadsTree,
   KeyRing,
   KyselyLogStore,
@@ -27,11 +26,12 @@ import {
   type LogEntry,
   type LogTables,
 } from '@app/transparency';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { int, ms, perSecond, percentile, since, summarize, type Latencies } from './support/stats';
+import { cpuSince, latencyFigure, timedAsync, type Timed } from './support/cpu-timing';
+import { int, ms, perSecond, since } from './support/stats';
 import type { Row } from './support/table';
 import type { TempDirs } from './support/temp-dirs';
 
@@ -39,7 +39,6 @@ export const MAX_PROOF_P99_MS = 5;
 export const MAX_SIGNING_P99_MS = 1;
 export const MIN_VERIFY_EVENTS_PER_SECOND = 50_000;
 const ORIGIN = 'jv-ledger.example/transparency';
-const WARM_UP_CALLS = 50;
 
 export type TransparencyOptions = Readonly<{
   leaves: number;
@@ -50,58 +49,6 @@ export type TransparencyOptions = Readonly<{
   eventsPerVerifiedJv: number;
   samples: number;
 }>;
-
-export type LargeTreeResult = Readonly<{
-  leaves: number;
-  buildMs: number;
-  inclusion: Timed;
-  consistency: Timed;
-}>;
-
-/**
- * 5b. Proofs on a much larger tree, built straight into the store's tiles (`appendToTiles` and
- * `commitAppend` with no leaf rows: proofs read only tiles, and writing millions of leaf-index
- * rows would only make the bench longer).
- */
-export async function measureLargeTree(
-  dirs: TempDirs,
-  leaves: number,
-  samples: number,
-  progress: (message: string) => void,
-): Promise<LargeTreeResult> {
-  const dir = dirs.make('transparency-large');
-  const database = openSqlite(join(dir, 'ledger.db'), { synchronous: 'NORMAL' });
-  const db = createSqliteKysely<LogTables>(database);
-  try {
-    await migrateLogStore(db, 'sqlite');
-    const store = new KyselyLogStore(db);
-    const log = new TransparencyLog(store);
-    progress(`  building the tiles of a ${int(leaves)}-leaf tree`);
-    const buildStart = performance.now();
-    for (let size = 0; size < leaves;) {
-      const count = Math.min(100_000, leaves - size);
-      // Random bytes stand in for leaf hashes: the tree cannot tell, and it spares 10M hashings.
-      const bytes = randomBytes(32 * count);
-      const hashes = Array.from({ length: count }, (_, i) => bytes.subarray(32 * i, 32 * (i + 1)));
-      const edge = await store.readTiles(edgeTiles(size));
-      const { tiles, root } = appendToTiles(size, edge, hashes);
-      const next = { size: size + count, root, cursor: null };
-      await store.commitAppend({ expectedSize: size, next, tiles, leaves: [] });
-      size += count;
-    }
-    const buildMs = since(buildStart);
-    const random = (below: number) => Math.floor(Math.random() * below);
-    const inclusion = await timedAsync(samples, () => log.inclusionProof(random(leaves), leaves));
-    const consistency = await timedAsync(samples, () =>
-      log.consistencyProof(1 + random(leaves - 1), leaves),
-    );
-    return { leaves, buildMs, inclusion, consistency };
-  } finally {
-    await db.destroy();
-    database.close();
-    dirs.remove(dir);
-  }
-}
 
 export type TransparencyResult = Readonly<{
   leaves: number;
@@ -121,11 +68,6 @@ export type TransparencyResult = Readonly<{
   chainOnlyMs: number;
   chainOnlyCpuMs: number;
 }>;
-
-const cpuSince = (start: NodeJS.CpuUsage) => {
-  const { user, system } = process.cpuUsage(start);
-  return (user + system) / 1000;
-};
 
 /** Real events of a few JVs, interleaved, hash-chained with the event store's own code. */
 function chainedEvents(jvs: number, perJv: number): { streamId: string; events: BundleEvent[] }[] {
@@ -164,22 +106,6 @@ function chainedEvents(jvs: number, perJv: number): { streamId: string; events: 
       });
     }
   return streams;
-}
-
-/** Wall time and CPU time of each call; the CPU figure is what other load on the machine leaves out. */
-type Timed = Latencies & Readonly<{ cpuP99: number }>;
-
-async function timedAsync(samples: number, body: (i: number) => Promise<unknown>): Promise<Timed> {
-  for (let i = 0; i < WARM_UP_CALLS; i++) await body(-1 - i); // untimed: JIT and caches settle
-  const times: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const [t, c] = [performance.now(), process.cpuUsage()];
-    await body(i);
-    times.push(since(t));
-    cpu.push(cpuSince(c));
-  }
-  return { ...summarize(times), cpuP99: percentile(cpu, 99) };
 }
 
 export async function measureTransparency(
@@ -324,9 +250,6 @@ export async function measureTransparency(
   }
 }
 
-const latency = (l: Timed) =>
-  `p50 ${ms(l.p50)} / p99 ${ms(l.p99)}, CPU p99 ${ms(l.cpuP99)} (${int(l.count)} samples)`;
-
 export function transparencyRows(result: TransparencyResult, jointVentures: number): Row[] {
   const tree = `${int(result.leaves)} leaves, SQLite`;
   return [
@@ -339,27 +262,27 @@ export function transparencyRows(result: TransparencyResult, jointVentures: numb
     {
       benchmark: '5. transparency: append 1 leaf',
       setting: `${tree}, sync=FULL`,
-      figure: `${latency(result.singleAppend)}, ~${int(perSecond(1, result.singleAppend.p50))} appends/s`,
+      figure: `${latencyFigure(result.singleAppend)}, ~${int(perSecond(1, result.singleAppend.p50))} appends/s`,
       target: '(one commit per batch)',
     },
     {
       benchmark: '5. transparency: inclusion proof',
       setting: tree,
-      figure: latency(result.inclusion),
+      figure: latencyFigure(result.inclusion),
       target: `p99 < ${MAX_PROOF_P99_MS} ms`,
       met: result.inclusion.p99 < MAX_PROOF_P99_MS,
     },
     {
       benchmark: '5. transparency: consistency proof',
       setting: tree,
-      figure: latency(result.consistency),
+      figure: latencyFigure(result.consistency),
       target: `p99 < ${MAX_PROOF_P99_MS} ms`,
       met: result.consistency.p99 < MAX_PROOF_P99_MS,
     },
     {
       benchmark: '5. transparency: sign a checkpoint',
       setting: 'Ed25519 over the note text',
-      figure: latency(result.signing),
+      figure: latencyFigure(result.signing),
       target: `p99 < ${MAX_SIGNING_P99_MS} ms`,
       met: result.signing.p99 < MAX_SIGNING_P99_MS,
     },
@@ -381,26 +304,6 @@ export function transparencyRows(result: TransparencyResult, jointVentures: numb
       figure: `${int(perSecond(result.verifiedEvents, result.chainOnlyMs))} events/s (${int(perSecond(result.verifiedEvents, result.chainOnlyCpuMs))} per CPU-second)`,
       target: `>= ${int(MIN_VERIFY_EVENTS_PER_SECOND)} events/s`,
       met: perSecond(result.verifiedEvents, result.chainOnlyMs) >= MIN_VERIFY_EVENTS_PER_SECOND,
-    },
-  ];
-}
-
-export function largeTreeRows(result: LargeTreeResult): Row[] {
-  const setting = `${int(result.leaves)} leaves, SQLite, tiles only`;
-  return [
-    {
-      benchmark: '5b. transparency: inclusion proof',
-      setting,
-      figure: `${latency(result.inclusion)}; tiles built at ${int(perSecond(result.leaves, result.buildMs))} leaves/s`,
-      target: `p99 < ${MAX_PROOF_P99_MS} ms`,
-      met: result.inclusion.p99 < MAX_PROOF_P99_MS,
-    },
-    {
-      benchmark: '5b. transparency: consistency proof',
-      setting,
-      figure: latency(result.consistency),
-      target: `p99 < ${MAX_PROOF_P99_MS} ms`,
-      met: result.consistency.p99 < MAX_PROOF_P99_MS,
     },
   ];
 }
