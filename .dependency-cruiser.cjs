@@ -62,6 +62,24 @@ module.exports = {
       to: { path: '^libs/', pathNot: '^libs/($1|domain|event-store)/' },
     },
     {
+      name: 'transparency-imports-no-lib',
+      comment:
+        'The transparency log is a core of its own (Node built-ins and Kysely): it builds on no ' +
+        'other lib, so that the apps wire it and anyone can read it alone. Its tests may.',
+      severity: 'error',
+      from: { path: '^libs/transparency/', pathNot: TEST_SUPPORT },
+      to: { path: '^libs/', pathNot: '^libs/transparency/' },
+    },
+    {
+      name: 'offline-verifier-imports-node-only',
+      comment:
+        'Third parties read and run the offline verifier on its own: Node built-ins only, no ' +
+        'package and no other file of the ledger.',
+      severity: 'error',
+      from: { path: '^libs/transparency/src/verifier/offline\\.verifier\\.ts$' },
+      to: { dependencyTypesNot: ['core'] },
+    },
+    {
       name: 'apps-not-to-apps',
       comment: 'Each app is a deployable of its own; what two apps share belongs in a lib.',
       severity: 'error',

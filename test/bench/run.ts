@@ -27,6 +27,8 @@ import { BenchRun, QUICK, runMain } from './support/bench-run';
 import { int } from './support/stats';
 import { TempDirs } from './support/temp-dirs';
 import { measureThroughput, throughputRows } from './throughput.bench';
+import { largeTreeRows, measureLargeTree } from './transparency-large-tree.bench';
+import { measureTransparency, transparencyRows } from './transparency.bench';
 
 const SIZES = {
   /** Timed commands per stream length. */
@@ -37,6 +39,14 @@ const SIZES = {
   throughputMs: QUICK ? 1_000 : 5_000,
   logJointVentures: QUICK ? 50 : 500,
   logEventsPerJv: 100,
+  transparency: {
+    leaves: QUICK ? 20_000 : 1_000_000,
+    jointVentures: QUICK ? 1_000 : 10_000,
+    verifiedJvs: QUICK ? 5 : 20,
+    eventsPerVerifiedJv: QUICK ? 200 : 1_000,
+    samples: QUICK ? 300 : 2_000,
+    largeTreeLeaves: QUICK ? 200_000 : 10_000_000,
+  },
 };
 
 async function main(): Promise<number> {
@@ -100,6 +110,19 @@ async function main(): Promise<number> {
         }
         dirs.remove(dir);
       }
+    });
+
+    await section('5. transparency log', async () => {
+      const options = SIZES.transparency;
+      const result = await measureTransparency(dirs, options, progress);
+      rows.push(...transparencyRows(result, options.jointVentures));
+      const large = await measureLargeTree(
+        dirs,
+        options.largeTreeLeaves,
+        options.samples,
+        progress,
+      );
+      rows.push(...largeTreeRows(large));
     });
   } finally {
     dirs.cleanup();

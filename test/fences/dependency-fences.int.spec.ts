@@ -69,6 +69,22 @@ const TREE: Readonly<Record<string, readonly string[]>> = {
   'libs/event-store/src/testing.ts': ['../../../test/support/helper'],
   'libs/event-store/src/contract/append.contract.ts': ['../../../../test/support/helper'],
   'libs/event-store/src/store.contract.ts': ['../../../test/support/helper'],
+  // allowed: Node built-ins, drivers, its own files, other libs in its specs. refused: another lib.
+  'libs/transparency/src/index.ts': [
+    'node:crypto',
+    'sql-driver',
+    './verifier/offline.verifier',
+    '@app/event-store',
+  ],
+  'libs/transparency/src/log.unit.spec.ts': ['@app/event-store', './index'],
+  // allowed: Node built-ins. refused: a package and another file.
+  'libs/transparency/src/verifier/offline.verifier.ts': [
+    'node:crypto',
+    'node:fs',
+    'sql-driver',
+    '../merkle',
+  ],
+  'libs/transparency/src/merkle.ts': [],
   // allowed: libs, the app's own files, test support from a spec. refused: another app, test/.
   'apps/api/src/main.ts': ['@app/runtime', './wiring'],
   'apps/api/src/wiring.ts': ['../../../test/support/helper'],
@@ -105,6 +121,22 @@ const EXPECTED_IN_TREE: Violation[] = [
     to: 'libs/runtime/src/config.ts',
   },
   { rule: 'libs-not-to-apps', from: 'libs/runtime/src/index.ts', to: 'apps/api/src/constants.ts' },
+  {
+    rule: 'transparency-imports-no-lib',
+    from: 'libs/transparency/src/index.ts',
+    to: 'libs/event-store/src/index.ts',
+  },
+  {
+    rule: 'offline-verifier-imports-node-only',
+    from: 'libs/transparency/src/verifier/offline.verifier.ts',
+    to: 'node_modules/sql-driver/index.js',
+  },
+  {
+    rule: 'offline-verifier-imports-node-only',
+    from: 'libs/transparency/src/verifier/offline.verifier.ts',
+    to: 'libs/transparency/src/merkle.ts',
+  },
+
   { rule: 'product-not-to-test', from: 'apps/api/src/wiring.ts', to: 'test/support/helper.ts' },
   { rule: 'apps-not-to-apps', from: 'apps/cli/src/main.ts', to: 'apps/api/src/constants.ts' },
   { rule: 'not-to-unresolvable', from: 'apps/cli/src/typo.ts', to: './no-such-file' },
@@ -122,10 +154,12 @@ function writeTree(root: string): void {
     writeFileSync(path, `${lines.join('\n')}\nexport {};\n`);
   }
   const paths = Object.fromEntries(
-    ['domain', 'event-store', 'read-models', 'notifications', 'runtime'].flatMap((lib) => [
-      [`@app/${lib}`, [`libs/${lib}/src`]],
-      [`@app/${lib}/*`, [`libs/${lib}/src/*`]],
-    ]),
+    ['domain', 'event-store', 'read-models', 'notifications', 'runtime', 'transparency'].flatMap(
+      (lib) => [
+        [`@app/${lib}`, [`libs/${lib}/src`]],
+        [`@app/${lib}/*`, [`libs/${lib}/src/*`]],
+      ],
+    ),
   );
   writeFileSync(
     join(root, 'tsconfig.json'),
