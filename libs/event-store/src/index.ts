@@ -30,3 +30,4 @@ export * from './consumers/dead-letter-store.port';
 export * from './consumers/sql-dead-letter-store';
 export * from './consumers/parking';
 export * from './sql';
+export * from './consumers/consumer-status';

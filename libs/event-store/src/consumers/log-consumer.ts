@@ -3,6 +3,7 @@ import type { CheckpointStore, Fence } from './checkpoint-store.port';
 import { FencedOffError } from './consumer-errors';
 import { LeaseKeeper, type LeaseSettings } from './consumer-lease';
 import type { ConsumerHandler } from './consumer-handler';
+import type { ConsumerStatus } from './consumer-status';
 import { Parking, type ParkingSettings } from './parking';
 import type { Lease } from './lease-store.port';
 
@@ -25,28 +26,6 @@ export type LogConsumerOptions<Tx> = Readonly<{
   onError?: (error: unknown, attempt: number) => void;
   /** Milliseconds since the epoch; tests pass their own to see a stall without waiting for one. */
   clock?: () => number;
-}>;
-
-/** What health checks, metrics and operators see of a consumer. */
-export type ConsumerStatus = Readonly<{
-  name: string;
-  /** Subscribed and handling; false while stopped or standing by for the lease. */
-  running: boolean;
-  /** `standby` while another process holds the lease. */
-  role: 'active' | 'standby' | 'stopped';
-  /** Global position of the last event finished, as a decimal string; null before the first. */
-  checkpoint: string | null;
-  /** True once it has finished everything that existed when it started. */
-  caughtUp: boolean;
-  /** Events handled since this process started it. */
-  handled: number;
-  /** Dead letters blocking some of its streams. */
-  parked: number;
-  /** The last batch failed, the one in flight is stalled, or events are parked. */
-  degraded: boolean;
-  /** Why it is degraded; null when it is not. */
-  lastError: string | null;
-  lease: Readonly<{ holder: string; epoch: number }> | null;
 }>;
 
 type Waiter = Readonly<{
