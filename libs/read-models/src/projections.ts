@@ -1,9 +1,9 @@
 import { JOINT_VENTURE_STREAM_PREFIX } from '@app/domain';
 import {
-  createTable,
   LogConsumer,
   migrateCheckpoints,
   type CheckpointStore,
+  type CheckpointTables,
   type EventReader,
 } from '@app/event-store';
 import type { Kysely } from 'kysely';
@@ -12,6 +12,7 @@ import { jointVentureSummaries } from './joint-venture-summaries/summaries.proje
 import { jointVentureTimeline } from './joint-venture-timeline/timeline.projection';
 import { applyEvents, type Projection } from './projection';
 import type { ReadModelDb } from './read-model-db';
+import { migrateProjectionTables, migrateShapes, type ShapeTables } from './read-model-shapes';
 
 /** Every read model of the ledger, in the order a rebuild reports them. */
 export const JOINT_VENTURE_PROJECTIONS: readonly Projection[] = [
@@ -21,16 +22,20 @@ export const JOINT_VENTURE_PROJECTIONS: readonly Projection[] = [
 ];
 
 /**
- * Creates the checkpoint table and each projection's tables and indexes where missing; safe
- * to run at every start-up, from any number of processes.
+ * Creates the checkpoint table and each projection's tables and indexes where missing, and
+ * replaces the tables of a projection whose shape changed (it then rebuilds from the log);
+ * safe to run at every start-up, from any number of processes.
  */
 export async function migrateReadModels(
   db: Kysely<ReadModelDb>,
   projections: readonly Projection[] = JOINT_VENTURE_PROJECTIONS,
 ): Promise<void> {
   await migrateCheckpoints(db.schema);
+  // Only the shapes and checkpoint tables: the projections' own tables are created by name.
+  const tables = db as unknown as Kysely<ShapeTables & CheckpointTables>;
+  await migrateShapes(tables);
   for (const projection of projections) {
-    for (const table of projection.tables) await createTable(db.schema, table);
+    await migrateProjectionTables(tables, projection);
     await projection.createIndexes(db.schema);
   }
 }

@@ -61,6 +61,21 @@ export class ReasonDto {
   reason?: string;
 }
 
+/** A command body that records a fact dated by `effectiveOn` (today when absent). */
+export class FactRequest extends ReasonDto {
+  @ApiPropertyOptional({
+    example: '2025-03-01',
+    description:
+      'when the fact took effect (YYYY-MM-DD); default today; not before the decision date, not after tomorrow',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  effectiveOn?: string;
+}
+
+/** An optional product version, a free label (`B3M`); absent for units whose version is not recorded. */
+export const IsProductVersion = () => applyDecorators(IsOptional(), IsText(40));
+
 export class ShareAllocationDto {
   @ApiProperty({ example: 'RU-UVZ' })
   @IsEnterpriseCode()
