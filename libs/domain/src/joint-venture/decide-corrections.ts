@@ -81,13 +81,11 @@ function underReplacement(error: unknown): never {
   throw error;
 }
 
-/** The replacement, decided as the reversed fact's own command against the state after the reversal. */
-function replacementOf(
+/** Refuses fields that the reversed fact's own command does not have. */
+function checkReplacementFields(
   reversed: ReversibleEvent,
   replacement: Readonly<Record<string, unknown>>,
-  command: CorrectFact,
-  jv: ExistingJointVenture,
-): JointVentureEvent[] {
+): void {
   const { command: type, fields } = REPLACED_BY[reversed.type];
   const unknown = Object.keys(replacement).filter(
     (key) => !(fields as readonly string[]).includes(key),
@@ -96,6 +94,15 @@ function replacementOf(
     throw new InvalidCommandError(
       unknown.map((key) => ({ field: `replacement.${key}`, message: `is not a field of ${type}` })),
     );
+}
+
+/** The replacement, decided as the reversed fact's own command against the state after the reversal. */
+function replacementOf(
+  reversed: ReversibleEvent,
+  replacement: Readonly<Record<string, unknown>>,
+  command: CorrectFact,
+  jv: ExistingJointVenture,
+): JointVentureEvent[] {
   const base = { jointVentureId: command.jointVentureId, now: command.now };
   const data = replacement as never;
   try {
@@ -125,6 +132,8 @@ export function decideCorrection(
   jv: ExistingJointVenture,
 ): JointVentureEvent[] {
   const fact = reversibleFact(command, jv);
+  const { replacement } = command.data;
+  if (replacement !== undefined) checkReplacementFields(fact.event, replacement);
   const { effectiveOn } = fact.event.data;
   const reversal: JointVentureEvent = {
     type: 'FactReversed',
@@ -138,7 +147,6 @@ export function decideCorrection(
   };
   const reversed = after(jv, [reversal]);
   requireUnitsHoldFrom(reversed, effectiveOn, 'reverses');
-  const { replacement } = command.data;
   if (replacement === undefined) return [reversal];
   return [reversal, ...replacementOf(fact.event, replacement, command, reversed)];
 }
