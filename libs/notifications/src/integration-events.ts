@@ -50,6 +50,20 @@ export type CloudEventSettings = Readonly<{
   schemaBaseUri: string;
 }>;
 
+/**
+ * The notification type of a recorded event: the `.v1` type release 0.1.0 published for an
+ * event it recorded, today's type of the upcast event for any other.
+ */
+export function notificationTypeOf(
+  recorded: Pick<RecordedEvent, 'type' | 'metadata'>,
+  upcastType: string,
+): string {
+  const recordedVersion = Number(recorded.metadata.schemaVersion ?? 1);
+  return isRelease010Event(recorded.type, recordedVersion)
+    ? integrationTypeOf(recorded.type, 1)
+    : integrationTypeOf(upcastType);
+}
+
 /** The notification for one recorded joint-venture event, or undefined for any other stream. */
 export function toCloudEvent(
   recorded: RecordedEvent,
@@ -58,9 +72,8 @@ export function toCloudEvent(
   const jointVentureId = jointVentureIdOf(recorded.streamId);
   if (jointVentureId === undefined) return undefined;
   const event = fromStored(recorded);
-  const recordedVersion = Number(recorded.metadata.schemaVersion ?? 1);
-  const old = isRelease010Event(recorded.type, recordedVersion);
-  const type = integrationTypeOf(old ? recorded.type : event.type, old ? 1 : undefined);
+  const old = isRelease010Event(recorded.type, Number(recorded.metadata.schemaVersion ?? 1));
+  const type = notificationTypeOf(recorded, event.type);
   return {
     specversion: CLOUDEVENTS_SPEC_VERSION,
     id: recorded.id,
