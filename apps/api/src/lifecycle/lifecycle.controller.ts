@@ -5,8 +5,8 @@ import type { JointVentureCommandType, WorkOrderKind } from '@app/domain';
 import { Roles } from '../auth/auth.decorators';
 import { ApiCommand } from '../shared/api-docs';
 import { CommandRequest, FromRequest } from '../commands/command-request';
-import { newIdentifier } from '../commands/ids';
 import { CommandResultDto, JointVentureId } from '../shared/common.dto';
+import { openWorkOrder } from '../work-orders/open-work-order';
 import { WorkOrderCreatedDto } from '../work-orders/work-orders.request.dto';
 import {
   CompleteDisposalRequest,
@@ -165,27 +165,17 @@ export class LifecycleController {
     );
   }
 
-  private async startOpenEnded(
+  private startOpenEnded(
     id: string,
     kind: WorkOrderKind,
     { reason, ...data }: StartStageRequest,
     request: CommandRequest,
   ): Promise<WorkOrderCreatedDto> {
-    const workOrderId = newIdentifier(
-      'work-order',
-      request.actor,
-      request.conditions.idempotencyKey,
+    return openWorkOrder(
+      this.commandBus,
+      request,
+      { type: 'StartOpenEndedWorkOrder', jointVentureId: id, data: { kind, ...data } },
+      reason,
     );
-    const outcome: CommandResultDto = await this.commandBus.execute(
-      request.command(
-        {
-          type: 'StartOpenEndedWorkOrder',
-          jointVentureId: id,
-          data: { workOrderId, kind, ...data },
-        },
-        reason,
-      ),
-    );
-    return { ...outcome, workOrderId };
   }
 }

@@ -4,10 +4,10 @@ import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../auth/auth.decorators';
 import { CommandRequest, FromRequest } from '../commands/command-request';
-import { newIdentifier } from '../commands/ids';
 import { RequestValidationError } from '../problem/application-errors';
 import { ApiCommand } from '../shared/api-docs';
 import { CommandResultDto, JointVentureId } from '../shared/common.dto';
+import { openWorkOrder } from './open-work-order';
 import {
   CancelWorkOrderRequest,
   CompleteWorkOrderRequest,
@@ -50,19 +50,14 @@ export class WorkOrdersController {
     @FromRequest() request: CommandRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<WorkOrderCreatedDto> {
-    const workOrderId = newIdentifier(
-      'work-order',
-      request.actor,
-      request.conditions.idempotencyKey,
-    );
-    const outcome: CommandResultDto = await this.commandBus.execute(
-      request.command(
-        { type: 'OpenWorkOrder', jointVentureId: id, data: { workOrderId, ...data } },
-        reason,
-      ),
+    const opened = await openWorkOrder(
+      this.commandBus,
+      request,
+      { type: 'OpenWorkOrder', jointVentureId: id, data },
+      reason,
     );
     void reply.header('location', `/joint-ventures/${id}/work-orders?status=open`);
-    return { ...outcome, workOrderId };
+    return opened;
   }
 
   @Post(':workOrderId/progress')

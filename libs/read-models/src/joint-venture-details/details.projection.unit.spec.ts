@@ -1,3 +1,4 @@
+import { NO_UNITS } from '@app/domain';
 import { JointVentureQueries } from '../queries/joint-venture.queries';
 import { JointVentureHistory, recorded, TANK } from '@test/support/joint-venture-history';
 import {
@@ -9,16 +10,7 @@ import {
 import { jointVentureDetails } from './details.projection';
 
 const only = [jointVentureDetails];
-const none = {
-  produced: 0,
-  inService: 0,
-  inRepair: 0,
-  inModernization: 0,
-  writtenOff: 0,
-  disposed: 0,
-  upgraded: 0,
-  repaired: 0,
-};
+const { versions: _, ...none } = NO_UNITS;
 const version = (name: string | null, counts: object = {}) => ({
   version: name,
   produced: 0,

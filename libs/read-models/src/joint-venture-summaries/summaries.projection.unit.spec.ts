@@ -1,4 +1,4 @@
-import { foldEvents, type JointVentureEvent } from '@app/domain';
+import { foldEvents, NO_UNITS, type JointVentureEvent } from '@app/domain';
 import { JointVentureQueries } from '../queries/joint-venture.queries';
 import { JointVentureHistory, recorded } from '@test/support/joint-venture-history';
 import {
@@ -118,15 +118,6 @@ describe('JointVentureSummaries projection', () => {
 });
 
 function units(counts: Partial<Record<string, number>>) {
-  return {
-    produced: 0,
-    inService: 0,
-    inRepair: 0,
-    inModernization: 0,
-    writtenOff: 0,
-    disposed: 0,
-    upgraded: 0,
-    repaired: 0,
-    ...counts,
-  };
+  const { versions: _, ...none } = NO_UNITS;
+  return { ...none, ...counts };
 }
