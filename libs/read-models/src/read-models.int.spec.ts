@@ -193,8 +193,9 @@ describe('read models fed by SqliteEventStore', () => {
           name: 'JointVentureSummaries',
           rows: { jv_summaries: 2, jv_summary_partners: 4, jv_summary_products: 5 },
         },
-        // Units changed by the two batches, two orders opened and progressed, and the disposal lot.
-        { name: 'JointVentureDetails', rows: { jv_details: 2, jv_unit_changes: 7 } },
+        // Units changed by the two batches, two orders opened and progressed, and the disposal lot;
+        // facts: those and the milestone and the two completions.
+        { name: 'JointVentureDetails', rows: { jv_details: 2, jv_unit_changes: 7, jv_facts: 10 } },
         { name: 'JointVentureTimeline', rows: { jv_timeline_periods: 6 } },
       ],
     });

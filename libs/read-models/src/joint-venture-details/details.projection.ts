@@ -1,14 +1,16 @@
 /**
  * JointVentureDetails: the detail view of one JV. It folds events with the domain's own
  * `evolve`, so partners, shares, units, work orders and IP results are computed exactly as
- * commands see them, and stores the resulting state as one JSON document per JV; beside it,
- * what each event changed in the unit totals of each product code, dated by its effect.
+ * commands see them, and stores the resulting state as one JSON document per JV; beside it, its
+ * facts, and what each event changed in the unit totals of each product code, dated by its effect.
  */
 import {
   effectiveDateOf,
   evolve,
   initialState,
+  type ExistingJointVenture,
   type JointVentureState,
+  type RecordedFact,
   type Units,
 } from '@app/domain';
 import type { Kysely } from 'kysely';
@@ -18,7 +20,7 @@ import { DETAILS_TABLES, TOTAL_COLUMNS } from './details.tables';
 
 export const jointVentureDetails: Projection = {
   name: 'JointVentureDetails',
-  // 2: stages and work orders, per-version units, and the dated unit changes (issue 13).
+  // 2: stages and work orders, per-version units, the dated unit changes and the facts (issue 13).
   shape: 2,
   tables: DETAILS_TABLES,
   createIndexes: async (schema) => {
@@ -38,10 +40,12 @@ export const jointVentureDetails: Projection = {
       .executeTakeFirst();
     if (row !== undefined && row.version >= event.revision) return;
 
-    const before: JointVentureState = row === undefined ? initialState() : JSON.parse(row.state);
+    const before = await stateBefore(db, event, row?.state);
     const after = evolve(before, event);
     // evolve ignores anything before the establishment; there is nothing to show yet.
     if (after.status !== 'existing') return;
+    await recordFacts(db, event.jointVentureId, before, after);
+    const { facts: _, ...document } = after;
 
     const at = event.metadata.recordedAt;
     if (row === undefined) {
@@ -52,13 +56,13 @@ export const jointVentureDetails: Projection = {
           version: event.revision,
           established_at: at,
           updated_at: at,
-          state: JSON.stringify(after),
+          state: JSON.stringify(document),
         })
         .execute();
     } else {
       await db
         .updateTable('jv_details')
-        .set({ version: event.revision, updated_at: at, state: JSON.stringify(after) })
+        .set({ version: event.revision, updated_at: at, state: JSON.stringify(document) })
         .where('id', '=', event.jointVentureId)
         .execute();
     }
@@ -66,6 +70,67 @@ export const jointVentureDetails: Projection = {
     await recordUnitChanges(db, event, previous, after.units);
   },
 };
+
+/**
+ * The state the event applies to: the stored document, with its facts read back only when the
+ * event needs them (a reversal counts the units again from the facts that count).
+ */
+async function stateBefore(
+  db: Kysely<ReadModelDb>,
+  event: ProjectedEvent,
+  document: string | undefined,
+): Promise<JointVentureState> {
+  if (document === undefined) return initialState();
+  const stored = { ...JSON.parse(document), facts: [] } as ExistingJointVenture;
+  if (event.type !== 'FactReversed') return stored;
+  const rows = await db
+    .selectFrom('jv_facts')
+    .selectAll()
+    .where('jv_id', '=', event.jointVentureId)
+    .orderBy('version')
+    .execute();
+  const facts: RecordedFact[] = rows.map((row) => ({
+    version: Number(row.version),
+    eventId: row.event_id,
+    event: JSON.parse(row.event),
+    reversed: Number(row.reversed) === 1,
+  }));
+  return { ...stored, facts };
+}
+
+/** Stores the facts the event added, and marks those it reversed. */
+async function recordFacts(
+  db: Kysely<ReadModelDb>,
+  jvId: string,
+  before: JointVentureState,
+  after: ExistingJointVenture,
+): Promise<void> {
+  const known = new Map(
+    (before.status === 'existing' ? before.facts : []).map((f) => [f.version, f]),
+  );
+  for (const fact of after.facts) {
+    const previous = known.get(fact.version);
+    if (previous === undefined) {
+      await db
+        .insertInto('jv_facts')
+        .values({
+          jv_id: jvId,
+          version: fact.version,
+          event_id: fact.eventId,
+          event: JSON.stringify(fact.event),
+          reversed: fact.reversed ? 1 : 0,
+        })
+        .execute();
+    } else if (fact.reversed && !previous.reversed) {
+      await db
+        .updateTable('jv_facts')
+        .set({ reversed: 1 })
+        .where('jv_id', '=', jvId)
+        .where('version', '=', fact.version)
+        .execute();
+    }
+  }
+}
 
 type Total = keyof typeof TOTAL_COLUMNS;
 const TOTALS = Object.keys(TOTAL_COLUMNS) as Total[];

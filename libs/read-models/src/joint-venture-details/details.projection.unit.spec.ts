@@ -180,6 +180,17 @@ describe('JointVentureDetails projection', () => {
       produced: 0,
       versions: [],
     });
+    // The facts are rows of their own, read back for the reversal; the document stays small.
+    const facts = await readModels.db
+      .selectFrom('jv_facts')
+      .select(['version', 'reversed'])
+      .execute();
+    expect(facts).toEqual([{ version: 2, reversed: 1 }]);
+    const { state } = await readModels.db
+      .selectFrom('jv_details')
+      .select('state')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(state)).not.toHaveProperty('facts');
   });
 
   it('lists the work orders with their units, optionally by status', async () => {

@@ -13,7 +13,10 @@ export const DETAILS = defineTable(
     version: 'integer',
     established_at: 'text',
     updated_at: 'text',
-    /** JSON of the domain's `ExistingJointVenture`, folded with its own `evolve`. */
+    /**
+     * JSON of the domain's `ExistingJointVenture`, folded with its own `evolve`, without its
+     * `facts` (they are in `jv_facts`): the document stays small however many facts a JV records.
+     */
     state: 'text',
   },
   ['id'],
@@ -40,7 +43,22 @@ export const UNIT_CHANGES = defineTable(
   ['jv_id', 'revision', 'product_code'],
 );
 
-export const DETAILS_TABLES = [DETAILS, UNIT_CHANGES] as const;
+/** The JV's facts (`ExistingJointVenture.facts`), one row each: read back only to fold a reversal. */
+export const FACTS = defineTable(
+  'jv_facts',
+  {
+    jv_id: 'text',
+    version: 'integer',
+    event_id: 'text?',
+    /** JSON of the domain event. */
+    event: 'text',
+    /** 1 once a later fact reversed it. */
+    reversed: 'integer',
+  },
+  ['jv_id', 'version'],
+);
+
+export const DETAILS_TABLES = [DETAILS, UNIT_CHANGES, FACTS] as const;
 
 export type DetailsTables = TablesOf<(typeof DETAILS_TABLES)[number]>;
 
