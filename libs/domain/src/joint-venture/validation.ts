@@ -184,7 +184,7 @@ export function checkPartnerChange(
 
 /**
  * Product lines may be empty at establishment, even with the production purpose: a line can
- * be added in any non-terminal phase, and every batch must name a known line anyway.
+ * be added in any non-terminal stage, and every batch must name a known line anyway.
  */
 export function checkEstablishment(data: EstablishJointVenture['data'], now: string): void {
   const { name, decision, purposes, partners, productLines } = data;

@@ -46,6 +46,8 @@ export const jointVentureDetails: Projection = {
     if (after.status !== 'existing') return;
     await recordFacts(db, event.jointVentureId, before, after);
     const { facts: _, ...document } = after;
+    const text = JSON.stringify(document);
+    documents.remember(event.jointVentureId, text, { ...document, facts: [] });
 
     const at = event.metadata.recordedAt;
     if (row === undefined) {
@@ -56,13 +58,13 @@ export const jointVentureDetails: Projection = {
           version: event.revision,
           established_at: at,
           updated_at: at,
-          state: JSON.stringify(document),
+          state: text,
         })
         .execute();
     } else {
       await db
         .updateTable('jv_details')
-        .set({ version: event.revision, updated_at: at, state: JSON.stringify(document) })
+        .set({ version: event.revision, updated_at: at, state: text })
         .where('id', '=', event.jointVentureId)
         .execute();
     }
@@ -70,6 +72,33 @@ export const jointVentureDetails: Projection = {
     await recordUnitChanges(db, event, previous, after.units);
   },
 };
+
+/**
+ * The last documents written, parsed: a catch-up applies event after event to the same JVs, and
+ * parsing a document it has just written was most of the work. Keyed by JV, used only while the
+ * stored text is exactly the one remembered (a rolled-back batch or a rebuild's scratch tables
+ * hold other text, and are parsed). `evolve` never mutates a state, so sharing one is safe.
+ */
+class ParsedDocuments {
+  private readonly entries = new Map<string, { text: string; state: ExistingJointVenture }>();
+
+  constructor(private readonly capacity: number) {}
+
+  parsed(jvId: string, text: string): ExistingJointVenture {
+    const entry = this.entries.get(jvId);
+    if (entry !== undefined && entry.text === text) return entry.state;
+    return { ...JSON.parse(text), facts: [] } as ExistingJointVenture;
+  }
+
+  remember(jvId: string, text: string, state: ExistingJointVenture): void {
+    this.entries.delete(jvId);
+    this.entries.set(jvId, { text, state });
+    if (this.entries.size > this.capacity)
+      this.entries.delete(this.entries.keys().next().value as string);
+  }
+}
+
+const documents = new ParsedDocuments(2_000);
 
 /**
  * The state the event applies to: the stored document, with its facts read back only when the
@@ -81,7 +110,7 @@ async function stateBefore(
   document: string | undefined,
 ): Promise<JointVentureState> {
   if (document === undefined) return initialState();
-  const stored = { ...JSON.parse(document), facts: [] } as ExistingJointVenture;
+  const stored = documents.parsed(event.jointVentureId, document);
   if (event.type !== 'FactReversed') return stored;
   const rows = await db
     .selectFrom('jv_facts')
