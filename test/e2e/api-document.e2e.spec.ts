@@ -109,7 +109,7 @@ describe('the OpenAPI document', () => {
           additionalProperties: false,
         });
     const start = operations.find(
-      ([name]) => name === 'POST /joint-ventures/{id}/{phase}/start',
+      ([name]) => name === 'POST /joint-ventures/{id}/{stage}/start',
     )![1];
     expect(start.requestBody?.required).toBe(false);
     const establish = operations.find(([name]) => name === 'POST /joint-ventures')![1];

@@ -239,7 +239,7 @@ describe('bad input over HTTP', () => {
     );
   });
 
-  it('answers 404 for an unknown JV and 409 naming the phase for a forbidden transition', async () => {
+  it('answers 404 for an unknown JV and 409 naming the stage for a forbidden transition', async () => {
     const unknown = await manager.post(
       '/joint-ventures/1b4e28ba-2fa1-41d2-883f-0016d3cca427/production/start',
       {},
@@ -257,6 +257,7 @@ describe('bad input over HTTP', () => {
     });
     expect(forbidden.status).toBe(409);
     expect(forbidden.body).toMatchObject({
+      currentStage: 'production',
       currentPhase: 'production',
       allowed: expect.arrayContaining(['start-disposal', 'dissolve', 'record-batch']),
     });

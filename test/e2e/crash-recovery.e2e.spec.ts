@@ -154,9 +154,9 @@ describe('crash recovery: SIGKILL mid-load, restart on the same SQLite file', ()
     }
   });
 
-  it('applied every event exactly once: totals and phase match the history, the list has each JV once', async () => {
+  it('applied every event exactly once: totals and stage match the history, the list has each JV once', async () => {
     const listed: string[] = [];
-    const summaries = new Map<string, { version: number; phase: string; totals: unknown[] }>();
+    const summaries = new Map<string, { version: number; stage: string; totals: unknown[] }>();
     let cursor: string | null = null;
     do {
       const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
@@ -184,10 +184,10 @@ describe('crash recovery: SIGKILL mid-load, restart on the same SQLite file', ()
       const detail = (await get(VIEWER, `/joint-ventures/${id}`)).body;
       const summary = summaries.get(id)!;
 
-      expect({ id, version: detail.version, phase: detail.phase }).toEqual({
+      expect({ id, version: detail.version, stage: detail.stage }).toEqual({
         id,
         version: history.length - 1,
-        phase: state.phase,
+        stage: state.stage,
       });
       const chassis = detail.productLines.find(
         (line: { productCode: string }) => line.productCode === CHASSIS,
@@ -202,10 +202,10 @@ describe('crash recovery: SIGKILL mid-load, restart on the same SQLite file', ()
           }),
         ),
       });
-      expect({ id, version: summary.version, phase: summary.phase }).toEqual({
+      expect({ id, version: summary.version, stage: summary.stage }).toEqual({
         id,
         version: history.length - 1,
-        phase: state.phase,
+        stage: state.stage,
       });
       expect({ id, totals: summary.totals }).toEqual({
         id,

@@ -44,7 +44,7 @@ describe('joint-venture lifecycle over HTTP (events in KurrentDB)', () => {
     await server?.stop();
   });
 
-  it('records a JV through its phases in KurrentDB and projects it into the read models', async () => {
+  it('records a JV through its stages in KurrentDB and projects it into the read models', async () => {
     const created = await manager.post(
       '/joint-ventures',
       establishBody({ name: `KDB JV ${Date.now()}` }),
@@ -61,10 +61,11 @@ describe('joint-venture lifecycle over HTTP (events in KurrentDB)', () => {
     const batch = await manager.post(`${jv}/production/batches`, batchBody({ quantity: 12 }));
     expect(batch.status).toBe(200);
     // A stale If-Match is refused by the store's expected-revision check.
-    const stale = await manager.post(`${jv}/repair/start`, {}, { 'if-match': 'W/"1"' });
+    const repair = { kind: 'repair', productCode: 'MZKT-7930', quantity: 2 };
+    const stale = await manager.post(`${jv}/work-orders`, repair, { 'if-match': 'W/"1"' });
     expect(stale.status).toBe(412);
-    expect((await manager.post(`${jv}/repair/start`, {}, { 'if-match': 'W/"3"' })).status).toBe(
-      200,
+    expect((await manager.post(`${jv}/work-orders`, repair, { 'if-match': 'W/"3"' })).status).toBe(
+      201,
     );
 
     const detail = await eventually(async () => {
@@ -72,9 +73,14 @@ describe('joint-venture lifecycle over HTTP (events in KurrentDB)', () => {
       expect(reply.body.version).toBe(4);
       return reply.body;
     });
-    expect(detail).toMatchObject({ id, phase: 'repair' });
+    expect(detail).toMatchObject({ id, stage: 'production', openWorkOrders: 1 });
     expect(detail.productLines).toContainEqual(
-      expect.objectContaining({ productCode: 'MZKT-7930', produced: 12 }),
+      expect.objectContaining({
+        productCode: 'MZKT-7930',
+        produced: 12,
+        inService: 10,
+        inRepair: 2,
+      }),
     );
 
     const history = await auditor.get(`${jv}/history`);
@@ -83,7 +89,7 @@ describe('joint-venture lifecycle over HTTP (events in KurrentDB)', () => {
       'DevelopmentStarted',
       'ProductionStarted',
       'BatchProduced',
-      'RepairStarted',
+      'WorkOrderOpened',
     ]);
     const verification = await auditor.get(`${jv}/verification`);
     expect(verification.body).toEqual({ id, valid: true, events: 5 });

@@ -38,7 +38,7 @@ describe('joint-venture lifecycle over HTTP (embedded SQLite)', () => {
     return body.version;
   }
 
-  it('drives a JV from establishment through every phase to closed', async () => {
+  it('drives a JV from establishment through every stage to closed, with work orders on the way', async () => {
     const created = await manager.post('/joint-ventures', establishBody());
     expect(created.status).toBe(201);
     expect(created.headers.etag).toBe('W/"0"');
@@ -66,17 +66,36 @@ describe('joint-venture lifecycle over HTTP (embedded SQLite)', () => {
         batchBody({ quantity: 20, batchReference: 'B-2', producedOn: '2025-04-01' }),
       ),
     );
-    const beforeModernization = await ok(manager.post(`${jv}/modernization/start`, {}));
+    const beforeModernization = 5;
+    const programme = await manager.post(`${jv}/work-orders`, {
+      kind: 'modernization',
+      productCode: 'MZKT-7930',
+      quantity: 15,
+      toVersion: 'v2',
+    });
+    expect(programme).toMatchObject({
+      status: 201,
+      body: { id, version: 6, workOrderId: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+    });
+    const modernization = `${jv}/work-orders/${programme.body.workOrderId}`;
+    await ok(manager.post(`${modernization}/progress`, { upgraded: 15 }));
+    await ok(manager.post(`${modernization}/complete`, {}));
+    const repairOrder = await manager.post(`${jv}/work-orders`, {
+      kind: 'repair',
+      productCode: 'MZKT-7930',
+      quantity: 5,
+    });
+    expect(repairOrder.status).toBe(201);
+    const repair = `${jv}/work-orders/${repairOrder.body.workOrderId}`;
+    // Production goes on while the repair is open.
     await ok(
-      manager.post(`${jv}/modernization/complete`, {
-        productCode: 'MZKT-7930',
-        fromVersion: 'v1',
-        toVersion: 'v2',
-        quantity: 15,
-      }),
+      manager.post(
+        `${jv}/production/batches`,
+        batchBody({ quantity: 10, batchReference: 'B-3', producedOn: '2025-05-01' }),
+      ),
     );
-    await ok(manager.post(`${jv}/repair/start`, {}));
-    await ok(manager.post(`${jv}/repair/complete`, { productCode: 'MZKT-7930', quantity: 5 }));
+    await ok(manager.post(`${repair}/progress`, { repaired: 4, writtenOff: 1 }));
+    await ok(manager.post(`${repair}/complete`, {}));
     await ok(
       manager.post(`${jv}/partners`, {
         partner: { enterpriseCode: 'KZ-KEC', name: 'Kazakhstan Engineering', memberState: 'KZ' },
@@ -135,7 +154,7 @@ describe('joint-venture lifecycle over HTTP (embedded SQLite)', () => {
     const instantBeforeClosing = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 5));
     const finalVersion = await ok(manager.post(`${jv}/disposal/complete`, {}));
-    expect(finalVersion).toBe(18);
+    expect(finalVersion).toBe(21);
 
     // Read models follow the log: detail with totals, summary in the list, the timeline.
     const detail = await eventually(async () => {
@@ -145,40 +164,44 @@ describe('joint-venture lifecycle over HTTP (embedded SQLite)', () => {
     });
     expect(detail).toMatchObject({
       id,
+      stage: 'closed',
       phase: 'closed',
       name: 'Heavy Armour JV',
       partners: [
         { enterpriseCode: 'RU-UVZ', shareBasisPoints: 5000 },
         { enterpriseCode: 'BY-MZKT', shareBasisPoints: 5000 },
       ],
-      milestones: [{ name: 'Prototype passed trials', reachedOn: '2025-01-20' }],
+      milestones: [{ name: 'Prototype passed trials', reachedOn: '2025-01-20', version: 2 }],
+      openWorkOrders: 0,
     });
     expect(detail.ipResults).toHaveLength(1);
     expect(detail.productLines).toEqual([
       expect.objectContaining({ productCode: 'T-72B3', produced: 0, inService: 0 }),
       expect.objectContaining({
         productCode: 'MZKT-7930',
-        produced: 60,
-        modernized: 15,
-        repaired: 5,
+        produced: 70,
+        inService: 54,
+        inRepair: 0,
+        inModernization: 0,
+        writtenOff: 1,
         disposed: 15,
-        inService: 45,
+        upgraded: 15,
+        modernized: 15,
+        repaired: 4,
       }),
       expect.objectContaining({ productCode: 'KEC-100', produced: 0, inService: 0 }),
     ]);
 
-    const list = await viewer.get('/joint-ventures?phase=closed&memberState=BY&q=heavy');
+    const list = await viewer.get('/joint-ventures?stage=closed&memberState=BY&q=heavy');
     expect(list.status).toBe(200);
     expect(list.body.items.map((item: { id: string }) => item.id)).toContain(id);
+    const byDeprecatedFilter = await viewer.get('/joint-ventures?phase=closed&q=heavy');
+    expect(byDeprecatedFilter.body.items.map((item: { id: string }) => item.id)).toContain(id);
 
     const timeline = await viewer.get(`${jv}/timeline`);
-    expect(timeline.body.periods.map((p: { phase: string }) => p.phase)).toEqual([
+    expect(timeline.body.periods.map((p: { stage: string }) => p.stage)).toEqual([
       'established',
       'development',
-      'production',
-      'modernization',
-      'production',
-      'repair',
       'production',
       'disposal',
       'closed',
@@ -191,14 +214,14 @@ describe('joint-venture lifecycle over HTTP (embedded SQLite)', () => {
     const history = await auditor.get(`${jv}/history`);
     expect(history.status).toBe(200);
     expect(history.body.items.map((e: { version: number }) => e.version)).toEqual([
-      ...Array(19).keys(),
+      ...Array(22).keys(),
     ]);
     expect(history.body.items[3]).toMatchObject({
       type: 'ProductionStarted',
       metadata: {
         actor: { subject: 'boris', memberState: 'BY', role: 'program-manager' },
         reason: 'State trials passed',
-        schemaVersion: 1,
+        schemaVersion: 2,
         prevHash: history.body.items[2].metadata.hash,
       },
     });
@@ -207,25 +230,24 @@ describe('joint-venture lifecycle over HTTP (embedded SQLite)', () => {
     expect(page.body.nextAfter).toBe(7);
 
     // Time travel: by version and by instant, replayed from events.
-    const asOfVersion = await auditor.get(`${jv}/state?version=${beforeModernization - 1}`);
+    const asOfVersion = await auditor.get(`${jv}/state?version=${beforeModernization}`);
     expect(asOfVersion.body).toMatchObject({
-      version: beforeModernization - 1,
-      state: { phase: 'production' },
+      version: beforeModernization,
+      state: { stage: 'production' },
     });
-    expect(asOfVersion.body.state.units['MZKT-7930']).toMatchObject({
-      produced: 60,
-      modernized: 0,
-    });
-    const asOfInstant = await auditor.get(
-      `${jv}/state?at=${encodeURIComponent(instantBeforeClosing)}`,
-    );
-    expect(asOfInstant.body).toMatchObject({
-      version: finalVersion - 1,
-      state: { phase: 'disposal' },
-    });
+    expect(asOfVersion.body.state.units['MZKT-7930']).toMatchObject({ produced: 60, upgraded: 0 });
+    for (const knownAt of ['knownAt', 'at']) {
+      const asOfInstant = await auditor.get(
+        `${jv}/state?${knownAt}=${encodeURIComponent(instantBeforeClosing)}`,
+      );
+      expect(asOfInstant.body).toMatchObject({
+        version: finalVersion - 1,
+        state: { stage: 'disposal' },
+      });
+    }
 
     const verification = await auditor.get(`${jv}/verification`);
-    expect(verification.body).toEqual({ id, valid: true, events: 19 });
+    expect(verification.body).toEqual({ id, valid: true, events: 22 });
   });
 
   it('dissolves a JV from development, and frees its name for a new JV', async () => {
@@ -251,11 +273,15 @@ describe('joint-venture lifecycle over HTTP (embedded SQLite)', () => {
     expect(await ok(manager.post(`${jv}/dissolve`, { reason: 'Programme discontinued' }))).toBe(2);
     const afterwards = await manager.post(`${jv}/production/start`, {});
     expect(afterwards.status).toBe(409);
-    expect(afterwards.body).toMatchObject({ currentPhase: 'dissolved', allowed: [] });
+    expect(afterwards.body).toMatchObject({
+      currentStage: 'dissolved',
+      currentPhase: 'dissolved',
+      allowed: [],
+    });
 
     const detail = await eventually(async () => {
       const reply = await viewer.get(jv);
-      expect(reply.body.phase).toBe('dissolved');
+      expect(reply.body.stage).toBe('dissolved');
       return reply.body;
     });
     expect(detail.version).toBe(2);

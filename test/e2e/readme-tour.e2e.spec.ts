@@ -13,8 +13,8 @@ import { startApiProcess, type ApiProcess } from './support/api-process';
 import { eventually } from './support/test-app';
 
 const REPO_ROOT = join(__dirname, '..', '..');
-/** The tour's own count: establishment, then 16 recorded steps up to the closing disposal. */
-const TOUR_EVENTS = 17;
+/** The tour's own count: establishment, then 21 recorded events up to the closing disposal (the correction records two). */
+const TOUR_EVENTS = 22;
 
 /** The first bash block under the README's tour heading. */
 function tourScript(): string {

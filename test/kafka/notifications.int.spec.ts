@@ -91,7 +91,7 @@ describeWithKafka('Kafka notifications against a real broker', (kafka) => {
     app = undefined;
   });
 
-  it('many JVs recorded concurrently: every event once, per JV in stream order, schema-valid', async () => {
+  it('many JVs recorded concurrently, work orders and corrections too: every event once, per JV in stream order, schema-valid', async () => {
     const topic = newTopic('concurrent');
     app = await startTestApp(kafkaEnv(kafka(), topic));
     const managers = [await app.as(RU_MANAGER), await app.as(BY_MANAGER)];
@@ -106,11 +106,23 @@ describeWithKafka('Kafka notifications against a real broker', (kafka) => {
           const reply = await manager.post(`/joint-ventures/${id}/production/batches`, batch(b));
           expect(reply.status).toBe(200);
         }
+        const order = await manager.post(`/joint-ventures/${id}/work-orders`, {
+          kind: 'repair',
+          productCode: 'MZKT-7930',
+          quantity: 1,
+        });
+        expect(order.status).toBe(201);
+        // The last batch (version 3 + batchesEach) was entered by mistake.
+        const correction = await manager.post(`/joint-ventures/${id}/corrections`, {
+          reverses: 3 + batchesEach,
+          reason: 'entered twice',
+        });
+        expect(correction.status).toBe(200);
       }),
     );
 
     const stored = await jointVentureEvents(app.app.get<EventStore>(EVENT_STORE));
-    expect(stored).toHaveLength(ventures * (4 + batchesEach));
+    expect(stored).toHaveLength(ventures * (4 + batchesEach + 2));
     reader = await readTopic(kafka().brokers, topic);
     await reader.waitFor(
       (messages) => distinctIds(messages).size >= stored.length,
@@ -123,6 +135,15 @@ describeWithKafka('Kafka notifications against a real broker', (kafka) => {
     expect(report.distinct).toBe(stored.length);
     // No crash happened, so no event may have been sent twice.
     expect(report.duplicates).toBe(0);
+    const reversals = reader
+      .messages()
+      .filter((m) => m.event.type === 'jv.lifecycle.fact-reversed.v1');
+    expect(reversals).toHaveLength(ventures);
+    const ids = new Set(stored.map((event) => event.id));
+    for (const { event } of reversals) {
+      const { reversedEventId } = event.data as { reversedEventId?: unknown };
+      expect(ids.has(String(reversedEventId))).toBe(true);
+    }
     // Keyed by JV over 3 partitions: the 16 JVs did not all land on one.
     expect(new Set(reader.messages().map((message) => message.partition)).size).toBeGreaterThan(1);
   });

@@ -33,7 +33,9 @@ import {
 } from './commands/execute-command.handler';
 import { JointVentureRepository } from './commands/joint-venture.repository';
 import { EstablishJointVentureController } from './establish/establish-joint-venture.controller';
-import { InPhaseActionsController } from './in-phase-actions/in-phase-actions.controller';
+import { InStageActionsController } from './in-stage-actions/in-stage-actions.controller';
+import { CorrectionsController } from './corrections/corrections.controller';
+import { WorkOrdersController } from './work-orders/work-orders.controller';
 import { HealthController } from './health/health.controller';
 import { LedgerMetrics, MetricsController } from './metrics/metrics';
 import { LifecycleController } from './lifecycle/lifecycle.controller';
@@ -115,7 +117,9 @@ export class ApiModule {
       controllers: [
         EstablishJointVentureController,
         LifecycleController,
-        InPhaseActionsController,
+        InStageActionsController,
+        WorkOrdersController,
+        CorrectionsController,
         PartnersController,
         QueriesController,
         AuditController,

@@ -3,29 +3,29 @@
  * separate from the domain events (a gateway transform, as Eventuous calls it): every type is
  * mapped field by field, so a field added to a domain event for internal use never leaks.
  * Who recorded an event, why, and the hash chain stay inside the ledger.
+ *
+ * A notification's type carries the schema version its event was recorded with: an event
+ * recorded by release 0.1.0 is published as the `.v1` message 0.1.0 published for it (see
+ * `release-0.1.0-notifications.ts`), an event recorded today as today's version.
  */
 import {
+  EVENT_SCHEMA_VERSIONS,
   fromStored,
   jointVentureIdOf,
-  phaseEnteredBy,
-  type JointVentureEvent,
   type JointVentureEventType,
-  type Partner,
-  type ProductLine,
-  type ShareAllocation,
 } from '@app/domain';
 import type { RecordedEvent } from '@app/event-store';
+import { kebab, publicDataOf } from './public-data';
+import { isRelease010Event, release010DataOf } from './release-0.1.0-notifications';
 
 export const CLOUDEVENTS_SPEC_VERSION = '1.0';
-export const INTEGRATION_EVENT_VERSION = 1;
 
-/** `ProductionStarted` -> `jv.lifecycle.production-started.v1`. */
+/** `ProductionStarted`, 2 -> `jv.lifecycle.production-started.v2`. */
 export function integrationTypeOf(
-  type: JointVentureEventType,
-  version = INTEGRATION_EVENT_VERSION,
+  type: string,
+  version: number = EVENT_SCHEMA_VERSIONS[type as JointVentureEventType],
 ): string {
-  const kebab = type.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
-  return `jv.lifecycle.${kebab}.v${version}`;
+  return `jv.lifecycle.${kebab(type)}.v${version}`;
 }
 
 /** A CloudEvents 1.0 message in structured mode. */
@@ -43,102 +43,26 @@ export type LifecycleCloudEvent = Readonly<{
   data: Readonly<Record<string, unknown>>;
 }>;
 
-const partner = ({ enterpriseCode, name, memberState, shareBasisPoints }: Partner) => ({
-  enterpriseCode,
-  name,
-  memberState,
-  shareBasisPoints,
-});
-const allocation = (shares: readonly ShareAllocation[]) =>
-  shares.map(({ enterpriseCode, shareBasisPoints }) => ({ enterpriseCode, shareBasisPoints }));
-const productLine = ({ productCode, name, standard }: ProductLine) =>
-  standard === undefined ? { productCode, name } : { productCode, name, standard };
-
-/**
- * The phase a notification announces: a JV's events that move it to another phase carry the
- * phase they enter (the establishment's phase is implied by its type).
- */
-export function announcedPhase(type: JointVentureEventType): string | undefined {
-  return type === 'JointVentureEstablished' ? undefined : phaseEnteredBy(type);
-}
-
-/** The public payload of a domain event: its mapped fields, plus the phase it enters. */
-export function publicDataOf(event: JointVentureEvent): Record<string, unknown> {
-  const phase = announcedPhase(event.type);
-  return phase === undefined ? mappedFields(event) : { ...mappedFields(event), phase };
-}
-
-/** Each type's public fields; the switch is exhaustive, so a new type must be mapped. */
-function mappedFields(event: JointVentureEvent): Record<string, unknown> {
-  switch (event.type) {
-    case 'JointVentureEstablished': {
-      const { name, decision, purposes, partners, productLines } = event.data;
-      return {
-        name,
-        decision: { reference: decision.reference, date: decision.date },
-        purposes: [...purposes],
-        partners: partners.map(partner),
-        productLines: productLines.map(productLine),
-      };
-    }
-    case 'DevelopmentStarted':
-    case 'ProductionStarted':
-    case 'ModernizationStarted':
-    case 'RepairStarted':
-    case 'DisposalStarted':
-    case 'DisposalCompleted':
-      return {};
-    case 'DevelopmentMilestoneReached':
-      return { name: event.data.name, reachedOn: event.data.reachedOn };
-    case 'BatchProduced': {
-      const { productCode, quantity, batchReference, producedOn } = event.data;
-      return { productCode, quantity, batchReference, producedOn };
-    }
-    case 'ModernizationCompleted': {
-      const { productCode, fromVersion, toVersion, quantity } = event.data;
-      return { productCode, fromVersion, toVersion, quantity };
-    }
-    case 'RepairCompleted':
-      return { productCode: event.data.productCode, quantity: event.data.quantity };
-    case 'UnitsDisposed': {
-      const { productCode, quantity, method } = event.data;
-      return { productCode, quantity, method };
-    }
-    case 'JointVentureDissolved':
-      return { reason: event.data.reason };
-    case 'PartnerAdmitted': {
-      const { enterpriseCode, name, memberState } = event.data.partner;
-      return {
-        partner: { enterpriseCode, name, memberState },
-        allocation: allocation(event.data.allocation),
-      };
-    }
-    case 'PartnerWithdrawn':
-      return {
-        enterpriseCode: event.data.enterpriseCode,
-        allocation: allocation(event.data.allocation),
-      };
-    case 'SharesReallocated':
-      return { allocation: allocation(event.data.allocation) };
-    case 'ProductLineAdded':
-      return productLine(event.data);
-    case 'IntellectualPropertyRegistered': {
-      const { ipResultId, title, kind, rightsHolders } = event.data;
-      return { ipResultId, title, kind, rightsHolders: allocation(rightsHolders) };
-    }
-    default: {
-      const _exhaustive: never = event;
-      throw new Error(`no integration event for ${JSON.stringify(_exhaustive)}`);
-    }
-  }
-}
-
 export type CloudEventSettings = Readonly<{
   /** CloudEvents `source`: identifies this ledger instance. */
   source: string;
   /** Base URI of the published JSON Schemas; the type and `.json` are appended. */
   schemaBaseUri: string;
 }>;
+
+/**
+ * The notification type of a recorded event: the `.v1` type release 0.1.0 published for an
+ * event it recorded, today's type of the upcast event for any other.
+ */
+export function notificationTypeOf(
+  recorded: Pick<RecordedEvent, 'type' | 'metadata'>,
+  upcastType: string,
+): string {
+  const recordedVersion = Number(recorded.metadata.schemaVersion ?? 1);
+  return isRelease010Event(recorded.type, recordedVersion)
+    ? integrationTypeOf(recorded.type, 1)
+    : integrationTypeOf(upcastType);
+}
 
 /** The notification for one recorded joint-venture event, or undefined for any other stream. */
 export function toCloudEvent(
@@ -148,7 +72,8 @@ export function toCloudEvent(
   const jointVentureId = jointVentureIdOf(recorded.streamId);
   if (jointVentureId === undefined) return undefined;
   const event = fromStored(recorded);
-  const type = integrationTypeOf(event.type);
+  const old = isRelease010Event(recorded.type, Number(recorded.metadata.schemaVersion ?? 1));
+  const type = notificationTypeOf(recorded, event.type);
   return {
     specversion: CLOUDEVENTS_SPEC_VERSION,
     id: recorded.id,
@@ -159,6 +84,6 @@ export function toCloudEvent(
     datacontenttype: 'application/json',
     dataschema: `${settings.schemaBaseUri}${type}.json`,
     streamrevision: recorded.revision,
-    data: publicDataOf(event),
+    data: old ? release010DataOf(recorded.type, event) : publicDataOf(event),
   };
 }

@@ -12,3 +12,4 @@ export * from './queries/cursor';
 export * from './queries/joint-venture.queries';
 export * from './rebuild/rebuild-space';
 export * from './rebuild/rebuild-projections';
+export * from './read-model-shapes';

@@ -23,6 +23,12 @@ export type ProjectedEvent<E extends JointVentureEvent = JointVentureEvent> =
 export interface Projection {
   /** Consumer name, also the key of its checkpoint (`JointVentureSummaries`). */
   readonly name: string;
+  /**
+   * The revision of what its tables hold. When it differs from the one a database was built
+   * with, `migrateReadModels` drops the tables and the checkpoint, and the projection rebuilds
+   * them from the log.
+   */
+  readonly shape: number;
   /** Its tables, parents first; created by `migrateReadModels`, copied by a rebuild. */
   readonly tables: readonly TableDefinition[];
   /** Secondary indexes the queries need, on the live tables only (not on a rebuild's copies). */

@@ -1,10 +1,10 @@
 import { JOINT_VENTURE_STREAM_PREFIX } from '@app/domain';
 import {
-  createTable,
   isTransientSqlError,
   LogConsumer,
   migrateConsumerTables,
   type CheckpointStore,
+  type ConsumerTables,
   type EventReader,
   type LogConsumerOptions,
 } from '@app/event-store';
@@ -14,6 +14,7 @@ import { jointVentureSummaries } from './joint-venture-summaries/summaries.proje
 import { jointVentureTimeline } from './joint-venture-timeline/timeline.projection';
 import { applyEvents, type Projection } from './projection';
 import type { ReadModelDb } from './read-model-db';
+import { migrateProjectionTables, migrateShapes, type ShapeTables } from './read-model-shapes';
 
 /** Every read model of the ledger, in the order a rebuild reports them. */
 export const JOINT_VENTURE_PROJECTIONS: readonly Projection[] = [
@@ -24,16 +25,19 @@ export const JOINT_VENTURE_PROJECTIONS: readonly Projection[] = [
 
 /**
  * Creates the consumers' tables (checkpoints, leases, dead letters) and each projection's tables
- * and indexes where missing; safe
- * to run at every start-up, from any number of processes.
+ * and indexes where missing, and replaces the tables of a projection whose shape changed (it
+ * then rebuilds from the log); safe to run at every start-up, from any number of processes.
  */
 export async function migrateReadModels(
   db: Kysely<ReadModelDb>,
   projections: readonly Projection[] = JOINT_VENTURE_PROJECTIONS,
 ): Promise<void> {
   await migrateConsumerTables(db.schema);
+  // Only the shapes and checkpoint tables: the projections' own tables are created by name.
+  const tables = db as unknown as Kysely<ShapeTables & ConsumerTables>;
+  await migrateShapes(tables);
   for (const projection of projections) {
-    for (const table of projection.tables) await createTable(db.schema, table);
+    await migrateProjectionTables(tables, projection);
     await projection.createIndexes(db.schema);
   }
 }

@@ -121,6 +121,7 @@ describe('read models fed by SqliteEventStore', () => {
     await projector.waitFor(head);
     producing.record('BatchProduced', {
       productCode: 'T-72B3',
+      productVersion: null,
       quantity: 5,
       batchReference: 'B-9',
       producedOn: '2024-01-05',
@@ -130,9 +131,9 @@ describe('read models fed by SqliteEventStore', () => {
 
     const queries = new JointVentureQueries(readModels.db);
     const [rotor] = (await queries.list({ q: 'rotor' })).items;
-    expect(rotor).toMatchObject({ id: producing.id, phase: 'production', version: 2 });
+    expect(rotor).toMatchObject({ id: producing.id, stage: 'production', version: 2 });
     expect(rotor.totals.find((t) => t.productCode === 'T-72B3')?.produced).toBe(5);
-    expect((await queries.get(closed.id))?.phase).toBe('closed');
+    expect((await queries.get(closed.id))?.stage).toBe('closed');
     expect(await snapshot(readModels.db)).toEqual(await expectedReadModels());
     expect(projector.status()).toEqual(
       JOINT_VENTURE_PROJECTIONS.map(({ name }) => ({
@@ -188,15 +189,17 @@ describe('read models fed by SqliteEventStore', () => {
 
     expect(await snapshot(readModels.db)).toEqual(live);
     expect(report).toEqual({
-      eventsReplayed: 18,
+      eventsReplayed: 20,
       position: String(head),
       projections: [
         {
           name: 'JointVentureSummaries',
           rows: { jv_summaries: 2, jv_summary_partners: 4, jv_summary_products: 5 },
         },
-        { name: 'JointVentureDetails', rows: { jv_details: 2 } },
-        { name: 'JointVentureTimeline', rows: { jv_timeline_periods: 10 } },
+        // Units changed by the two batches, two orders opened and progressed, and the disposal lot;
+        // facts: those and the milestone and the two completions.
+        { name: 'JointVentureDetails', rows: { jv_details: 2, jv_unit_changes: 7, jv_facts: 10 } },
+        { name: 'JointVentureTimeline', rows: { jv_timeline_periods: 6 } },
       ],
     });
     expect(readdirSync(dir).filter((name) => name.includes('rebuild'))).toEqual([]);

@@ -53,7 +53,7 @@ export async function seedProductionStream(
 
 /**
  * The `index`-th command of a varied life, one event each: establishment, development with
- * milestones, then production cycles with batches, modernization, repair, IP and share changes.
+ * milestones, then production cycles with batches, work orders, IP and share changes.
  */
 export function varietyCommand(index: number): DomainCommand {
   const opening: DomainCommand[] = [
@@ -69,21 +69,27 @@ export function varietyCommand(index: number): DomainCommand {
   const round = Math.floor((index - opening.length) / 20);
   switch (slot) {
     case 12:
-      return { type: 'StartModernization', data: {} };
-    case 13:
       return {
-        type: 'CompleteModernization',
+        type: 'OpenWorkOrder',
         data: {
+          workOrderId: `M-${round}`,
+          kind: 'modernization',
           productCode: PRODUCT,
-          fromVersion: `v${round}`,
+          // The units upgraded in the previous round are at v<round>; the first round's are unversioned.
+          ...(round === 0 ? {} : { fromVersion: `v${round}` }),
           toVersion: `v${round + 1}`,
           quantity: 5,
         },
       };
+    case 13:
+      return { type: 'RecordWorkOrderProgress', data: { workOrderId: `M-${round}`, upgraded: 5 } };
     case 14:
-      return { type: 'StartRepair', data: {} };
+      return { type: 'CompleteWorkOrder', data: { workOrderId: `M-${round}` } };
     case 15:
-      return { type: 'CompleteRepair', data: { productCode: PRODUCT, quantity: 2 } };
+      return {
+        type: 'OpenWorkOrder',
+        data: { workOrderId: `R-${round}`, kind: 'repair', productCode: PRODUCT, quantity: 2 },
+      };
     case 16:
       return {
         type: 'RegisterIpResult',

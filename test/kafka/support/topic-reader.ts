@@ -4,9 +4,9 @@
  * key, per-JV order, no gap, the same events as the event store).
  */
 import type { RecordedEvent } from '@app/event-store';
-import { CLOUDEVENTS_CONTENT_TYPE, integrationTypeOf } from '@app/notifications';
+import { CLOUDEVENTS_CONTENT_TYPE, notificationTypeOf } from '@app/notifications';
 import { schemaErrorsOf } from '@app/notifications/testing';
-import { jointVentureIdOf, type JointVentureEventType } from '@app/domain';
+import { fromStored, jointVentureIdOf } from '@app/domain';
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { waitUntil } from '../../support/wait';
@@ -201,7 +201,7 @@ export function compareWithStore(
       continue;
     }
     const expected = {
-      type: integrationTypeOf(event.type as JointVentureEventType),
+      type: notificationTypeOf(event, fromStored(event).type),
       subject: jointVentureIdOf(event.streamId),
       streamrevision: event.revision,
     };

@@ -28,10 +28,12 @@ export class AuditController {
   @Get('state')
   @ApiOkResponse({
     description:
-      'the state rebuilt from events as of a version or an instant (current when neither)',
+      'the state rebuilt from events: as the ledger knew it at a version or an instant (knownAt), ' +
+      'and as things stood on a date (asOf, by effective dates); both together say what the ledger ' +
+      'knew at T about D; the current state when none is given',
   })
-  state(@JointVentureId() id: string, @Query() asOf: StateQuery) {
-    return this.audit.stateAsOf(id, asOf);
+  state(@JointVentureId() id: string, @Query() query: StateQuery) {
+    return this.audit.stateAsOf(id, query);
   }
 
   @Get('verification')

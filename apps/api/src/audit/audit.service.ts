@@ -1,8 +1,8 @@
 import {
-  foldEvents,
   fromStored,
   JointVentureNotFoundError,
   jointVentureStreamId,
+  stateAsOf,
 } from '@app/domain';
 import {
   EVENT_STORE,
@@ -51,34 +51,58 @@ export class AuditService {
     };
   }
 
-  /** The state rebuilt by replaying events up to a version or an instant. */
-  async stateAsOf(id: string, asOf: { version?: number; at?: string }) {
-    if (asOf.version !== undefined && asOf.at !== undefined)
+  /**
+   * The state rebuilt by replaying events: those known at a version or an instant (all by
+   * default), and of those the ones in effect by the end of `asOf` when it is given.
+   */
+  async stateAsOf(
+    id: string,
+    query: Readonly<{ version?: number; knownAt?: string; at?: string; asOf?: string }>,
+  ) {
+    const { version, asOf } = query;
+    if (query.at !== undefined && query.knownAt !== undefined)
       throw new RequestValidationError([
-        { field: 'version', message: 'give either version or at, not both' },
+        { field: 'at', message: 'at is a deprecated alias of knownAt: give one of them' },
+      ]);
+    const knownAt = query.knownAt ?? query.at;
+    const knownField = query.knownAt === undefined ? 'at' : 'knownAt';
+    if (version !== undefined && knownAt !== undefined)
+      throw new RequestValidationError([
+        { field: 'version', message: `give either version or ${knownField}, not both` },
       ]);
     const events = await this.allEvents(id);
-    const at = asOf.at === undefined ? undefined : Date.parse(asOf.at);
     const current = events[events.length - 1].revision;
-    if (asOf.version !== undefined && asOf.version > current)
+    if (version !== undefined && version > current)
       throw new RequestValidationError([
         { field: 'version', message: `version must be at most ${current}, the current version` },
       ]);
-    const upTo = events.filter((event) =>
-      asOf.version !== undefined
-        ? event.revision <= asOf.version
-        : at === undefined || Date.parse(String(event.metadata.recordedAt)) <= at,
+    const instant = knownAt === undefined ? undefined : Date.parse(knownAt);
+    const known = events.filter((event) =>
+      version !== undefined
+        ? event.revision <= version
+        : instant === undefined || Date.parse(String(event.metadata.recordedAt)) <= instant,
     );
-    if (upTo.length === 0)
+    if (known.length === 0)
       throw new RequestValidationError([
-        { field: 'at', message: `the joint venture did not exist yet at ${asOf.at}` },
+        { field: knownField, message: `the joint venture did not exist yet at ${knownAt}` },
       ]);
-    const last = upTo[upTo.length - 1];
+    const folded = known.map(fromStored);
+    const state = stateAsOf(folded, asOf);
+    if (asOf !== undefined && state.status === 'existing' && asOf < state.decision.date)
+      throw new RequestValidationError([
+        {
+          field: 'asOf',
+          message: `asOf must not lie before ${state.decision.date}, the decision date`,
+        },
+      ]);
+    const last = known[known.length - 1];
     return {
       id,
       version: last.revision,
       recordedAt: last.metadata.recordedAt,
-      state: foldEvents(upTo.map(fromStored)),
+      ...(knownAt === undefined ? {} : { knownAt }),
+      ...(asOf === undefined ? {} : { asOf }),
+      state,
     };
   }
 

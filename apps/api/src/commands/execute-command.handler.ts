@@ -154,7 +154,7 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
   private async reserveName(name: string, jointVentureId: string): Promise<void> {
     const reserved = await this.names.reserve(name, jointVentureId, async (holderId) => {
       const holder = await this.streams.load(holderId);
-      return holder.state.status === 'existing' && !isTerminal(holder.state.phase);
+      return holder.state.status === 'existing' && !isTerminal(holder.state.stage);
     });
     if (!reserved) throw new NameTakenError(name);
   }

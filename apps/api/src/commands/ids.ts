@@ -16,9 +16,9 @@ export function scopeKeyOf(actor: Actor, idempotencyKey: string): string {
   return `${actor.subject}\n${idempotencyKey}`;
 }
 
-/** The id of something a command creates (a JV, an IP result). */
+/** The id of something a command creates (a JV, an IP result, a work order). */
 export function newIdentifier(
-  kind: 'joint-venture' | 'ip-result',
+  kind: 'joint-venture' | 'ip-result' | 'work-order',
   actor: Actor,
   idempotencyKey?: string,
 ): string {

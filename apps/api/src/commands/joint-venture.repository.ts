@@ -45,6 +45,7 @@ export class JointVentureRepository {
     };
     for (const event of events) {
       loaded = {
+        // With the event's id and revision (fromStored keeps them), as a correction names facts.
         state: evolve(loaded.state, fromStored(event)),
         revision: event.revision,
         lastHash: (event.metadata.hash as string | undefined) ?? null,
@@ -98,8 +99,13 @@ export class JointVentureRepository {
       const result = await this.store.appendToStream(streamId, toAppend, {
         expectedRevision: loaded.revision ?? 'no_stream',
       });
+      const first = loaded.revision === undefined ? 0 : loaded.revision + 1;
       this.remember(streamId, {
-        state: events.reduce(evolve, loaded.state),
+        // Folded as a load would fold them, ids and revisions included (a correction names them).
+        state: events.reduce<JointVentureState>(
+          (state, event, i) => evolve(state, { ...event, id: eventIds[i], revision: first + i }),
+          loaded.state,
+        ),
         revision: result.nextExpectedRevision,
         lastHash: prevHash,
       });

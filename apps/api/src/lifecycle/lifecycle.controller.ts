@@ -1,29 +1,33 @@
 import { Body, Controller, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { JointVentureCommandType } from '@app/domain';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { JointVentureCommandType, WorkOrderKind } from '@app/domain';
 import { Roles } from '../auth/auth.decorators';
 import { ApiCommand } from '../shared/api-docs';
 import { CommandRequest, FromRequest } from '../commands/command-request';
 import { CommandResultDto, JointVentureId } from '../shared/common.dto';
+import { openWorkOrder } from '../work-orders/open-work-order';
+import { WorkOrderCreatedDto } from '../work-orders/work-orders.request.dto';
 import {
   CompleteDisposalRequest,
   CompleteModernizationRequest,
   CompleteRepairRequest,
   DissolveRequest,
-  StartPhaseRequest,
+  StartStageRequest,
 } from './lifecycle.request.dto';
 
 const START_COMMANDS = {
   development: 'StartDevelopment',
   production: 'StartProduction',
-  modernization: 'StartModernization',
-  repair: 'StartRepair',
   disposal: 'StartDisposal',
 } as const satisfies Record<string, JointVentureCommandType>;
-type StartablePhase = keyof typeof START_COMMANDS;
+type StartableStage = keyof typeof START_COMMANDS;
 
-/** Moves a JV between the phases of its life. */
+const DEPRECATED =
+  'Deprecated: modernization and repair are work orders now (POST /joint-ventures/{id}/work-orders). ' +
+  'This route runs one open-ended work order of its kind, which takes no units out of service.';
+
+/** Moves a JV between the stages of its life; the deprecated routes of the former phases. */
 @ApiTags('lifecycle')
 @Controller('joint-ventures/:id')
 @Roles('program-manager')
@@ -31,64 +35,117 @@ type StartablePhase = keyof typeof START_COMMANDS;
 export class LifecycleController {
   constructor(private readonly commandBus: CommandBus) {}
 
-  @Post(':phase/start')
+  @Post('modernization/start')
   @HttpCode(200)
-  @ApiParam({ name: 'phase', enum: Object.keys(START_COMMANDS) })
+  @ApiOperation({
+    deprecated: true,
+    summary: 'Start an open-ended modernization',
+    description: DEPRECATED,
+  })
+  @ApiOkResponse({ type: WorkOrderCreatedDto })
+  startModernization(
+    @JointVentureId() id: string,
+    @Body() body: StartStageRequest,
+    @FromRequest() request: CommandRequest,
+  ): Promise<WorkOrderCreatedDto> {
+    return this.startOpenEnded(id, 'modernization', body, request);
+  }
+
+  @Post('repair/start')
+  @HttpCode(200)
+  @ApiOperation({
+    deprecated: true,
+    summary: 'Start an open-ended repair',
+    description: DEPRECATED,
+  })
+  @ApiOkResponse({ type: WorkOrderCreatedDto })
+  startRepair(
+    @JointVentureId() id: string,
+    @Body() body: StartStageRequest,
+    @FromRequest() request: CommandRequest,
+  ): Promise<WorkOrderCreatedDto> {
+    return this.startOpenEnded(id, 'repair', body, request);
+  }
+
+  @Post(':stage/start')
+  @HttpCode(200)
+  @ApiParam({ name: 'stage', enum: Object.keys(START_COMMANDS) })
   @ApiOkResponse({ type: CommandResultDto })
   start(
     @JointVentureId() id: string,
-    @Param('phase') phase: string,
-    @Body() { reason }: StartPhaseRequest,
+    @Param('stage') stage: string,
+    @Body() { reason, ...data }: StartStageRequest,
     @FromRequest() request: CommandRequest,
   ): Promise<CommandResultDto> {
-    if (!Object.hasOwn(START_COMMANDS, phase))
-      throw new NotFoundException(`no phase '${phase}' can be started`);
-    const type = START_COMMANDS[phase as StartablePhase];
-    return this.commandBus.execute(request.command({ type, jointVentureId: id, data: {} }, reason));
+    if (!Object.hasOwn(START_COMMANDS, stage))
+      throw new NotFoundException(`no stage '${stage}' can be started`);
+    const type = START_COMMANDS[stage as StartableStage];
+    return this.commandBus.execute(request.command({ type, jointVentureId: id, data }, reason));
   }
 
   @Post('modernization/complete')
   @HttpCode(200)
-  @ApiOkResponse({
-    type: CommandResultDto,
-    description: 'units upgraded; the JV is back in production',
+  @ApiOperation({
+    deprecated: true,
+    summary: 'Complete the open-ended modernization',
+    description: DEPRECATED,
   })
+  @ApiOkResponse({ type: CommandResultDto, description: 'units upgraded in service' })
   completeModernization(
     @JointVentureId() id: string,
     @Body() { reason, ...data }: CompleteModernizationRequest,
     @FromRequest() request: CommandRequest,
   ): Promise<CommandResultDto> {
     return this.commandBus.execute(
-      request.command({ type: 'CompleteModernization', jointVentureId: id, data }, reason),
+      request.command(
+        {
+          type: 'CompleteOpenEndedWorkOrder',
+          jointVentureId: id,
+          data: { kind: 'modernization', ...data },
+        },
+        reason,
+      ),
     );
   }
 
   @Post('repair/complete')
   @HttpCode(200)
-  @ApiOkResponse({
-    type: CommandResultDto,
-    description: 'units repaired; the JV is back in production',
+  @ApiOperation({
+    deprecated: true,
+    summary: 'Complete the open-ended repair',
+    description: DEPRECATED,
   })
+  @ApiOkResponse({ type: CommandResultDto, description: 'units repaired in service' })
   completeRepair(
     @JointVentureId() id: string,
     @Body() { reason, ...data }: CompleteRepairRequest,
     @FromRequest() request: CommandRequest,
   ): Promise<CommandResultDto> {
     return this.commandBus.execute(
-      request.command({ type: 'CompleteRepair', jointVentureId: id, data }, reason),
+      request.command(
+        {
+          type: 'CompleteOpenEndedWorkOrder',
+          jointVentureId: id,
+          data: { kind: 'repair', ...data },
+        },
+        reason,
+      ),
     );
   }
 
   @Post('disposal/complete')
   @HttpCode(200)
-  @ApiOkResponse({ type: CommandResultDto, description: 'the JV is closed (terminal)' })
+  @ApiOkResponse({
+    type: CommandResultDto,
+    description: 'the JV is closed (terminal); no work order may be open',
+  })
   completeDisposal(
     @JointVentureId() id: string,
-    @Body() { reason }: CompleteDisposalRequest,
+    @Body() { reason, ...data }: CompleteDisposalRequest,
     @FromRequest() request: CommandRequest,
   ): Promise<CommandResultDto> {
     return this.commandBus.execute(
-      request.command({ type: 'CompleteDisposal', jointVentureId: id, data: {} }, reason),
+      request.command({ type: 'CompleteDisposal', jointVentureId: id, data }, reason),
     );
   }
 
@@ -97,14 +154,28 @@ export class LifecycleController {
   @ApiOkResponse({ type: CommandResultDto, description: 'the JV is dissolved (terminal)' })
   dissolve(
     @JointVentureId() id: string,
-    @Body() { reason }: DissolveRequest,
+    @Body() data: DissolveRequest,
     @FromRequest() request: CommandRequest,
   ): Promise<CommandResultDto> {
     return this.commandBus.execute(
       request.command(
-        { type: 'DissolveJointVenture', jointVentureId: id, data: { reason } },
-        reason,
+        { type: 'DissolveJointVenture', jointVentureId: id, data: { ...data } },
+        data.reason,
       ),
+    );
+  }
+
+  private startOpenEnded(
+    id: string,
+    kind: WorkOrderKind,
+    { reason, ...data }: StartStageRequest,
+    request: CommandRequest,
+  ): Promise<WorkOrderCreatedDto> {
+    return openWorkOrder(
+      this.commandBus,
+      request,
+      { type: 'StartOpenEndedWorkOrder', jointVentureId: id, data: { kind, ...data } },
+      reason,
     );
   }
 }

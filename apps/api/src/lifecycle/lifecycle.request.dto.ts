@@ -1,15 +1,26 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsFreeText, IsQuantity, IsProductCode, IsText, ReasonDto } from '../shared/common.dto';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional } from 'class-validator';
+import {
+  FactRequest,
+  IsCalendarDate,
+  IsFreeText,
+  IsQuantity,
+  IsProductCode,
+  IsText,
+} from '../shared/common.dto';
 
-/** Entering a phase needs no more than an optional reason. */
-export class StartPhaseRequest extends ReasonDto {}
+/** Entering a stage needs no more than an optional reason and date of effect. */
+export class StartStageRequest extends FactRequest {}
 
-export class CompleteModernizationRequest extends ReasonDto {
+export class CompleteModernizationRequest extends FactRequest {
   @ApiProperty({ example: 'MZKT-7930' })
   @IsProductCode()
   productCode!: string;
 
-  @ApiProperty({ example: 'v1' })
+  @ApiProperty({
+    example: 'v1',
+    description: 'taken first; any other version when too few are at it',
+  })
   @IsText(40)
   fromVersion!: string;
 
@@ -22,7 +33,7 @@ export class CompleteModernizationRequest extends ReasonDto {
   quantity!: number;
 }
 
-export class CompleteRepairRequest extends ReasonDto {
+export class CompleteRepairRequest extends FactRequest {
   @ApiProperty({ example: 'MZKT-7930' })
   @IsProductCode()
   productCode!: string;
@@ -32,10 +43,16 @@ export class CompleteRepairRequest extends ReasonDto {
   quantity!: number;
 }
 
-export class CompleteDisposalRequest extends ReasonDto {}
+export class CompleteDisposalRequest extends FactRequest {}
 
+/** Not a FactRequest: its reason is required. */
 export class DissolveRequest {
   @ApiProperty({ example: 'Decision IMEC-23/2: the programme is discontinued', maxLength: 2000 })
   @IsFreeText(2000)
   reason!: string;
+
+  @ApiPropertyOptional({ example: '2025-03-01', description: 'when it took effect; default today' })
+  @IsOptional()
+  @IsCalendarDate()
+  effectiveOn?: string;
 }

@@ -25,12 +25,12 @@ export class PartnersController {
   @ApiOkResponse({ type: CommandResultDto })
   admit(
     @JointVentureId() id: string,
-    @Body() { reason, partner, allocation }: AdmitPartnerRequest,
+    @Body() { reason, partner, allocation, effectiveOn }: AdmitPartnerRequest,
     @FromRequest() request: CommandRequest,
   ): Promise<CommandResultDto> {
     return this.commandBus.execute(
       request.command(
-        { type: 'AdmitPartner', jointVentureId: id, data: { partner, allocation } },
+        { type: 'AdmitPartner', jointVentureId: id, data: { partner, allocation, effectiveOn } },
         reason,
       ),
     );
@@ -42,7 +42,7 @@ export class PartnersController {
   withdraw(
     @JointVentureId() id: string,
     @Param('enterpriseCode') enterpriseCode: string,
-    @Body() { reason, allocation }: WithdrawPartnerRequest,
+    @Body() { reason, allocation, effectiveOn }: WithdrawPartnerRequest,
     @FromRequest() request: CommandRequest,
   ): Promise<CommandResultDto> {
     if (!ENTERPRISE_CODE.test(enterpriseCode))
@@ -51,7 +51,11 @@ export class PartnersController {
       ]);
     return this.commandBus.execute(
       request.command(
-        { type: 'WithdrawPartner', jointVentureId: id, data: { enterpriseCode, allocation } },
+        {
+          type: 'WithdrawPartner',
+          jointVentureId: id,
+          data: { enterpriseCode, allocation, effectiveOn },
+        },
         reason,
       ),
     );
@@ -62,12 +66,12 @@ export class PartnersController {
   @ApiOkResponse({ type: CommandResultDto })
   reallocate(
     @JointVentureId() id: string,
-    @Body() { reason, allocation }: ReallocateSharesRequest,
+    @Body() { reason, allocation, effectiveOn }: ReallocateSharesRequest,
     @FromRequest() request: CommandRequest,
   ): Promise<CommandResultDto> {
     return this.commandBus.execute(
       request.command(
-        { type: 'ReallocateShares', jointVentureId: id, data: { allocation } },
+        { type: 'ReallocateShares', jointVentureId: id, data: { allocation, effectiveOn } },
         reason,
       ),
     );

@@ -2,9 +2,9 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsObject, ValidateNested } from 'class-validator';
 import {
+  FactRequest,
   IsAllocation,
   PartnerIdentityDto,
-  ReasonDto,
   ShareAllocationDto,
 } from '../shared/common.dto';
 
@@ -14,7 +14,7 @@ const ALLOCATION_EXAMPLE = [
   { enterpriseCode: 'KZ-KEC', shareBasisPoints: 2500 },
 ];
 
-export class AdmitPartnerRequest extends ReasonDto {
+export class AdmitPartnerRequest extends FactRequest {
   @ApiProperty({
     type: PartnerIdentityDto,
     example: { enterpriseCode: 'KZ-KEC', name: 'Kazakhstan Engineering', memberState: 'KZ' },
@@ -34,7 +34,7 @@ export class AdmitPartnerRequest extends ReasonDto {
   allocation!: ShareAllocationDto[];
 }
 
-export class WithdrawPartnerRequest extends ReasonDto {
+export class WithdrawPartnerRequest extends FactRequest {
   @ApiProperty({
     type: [ShareAllocationDto],
     example: ALLOCATION_EXAMPLE.slice(0, 2).map((a, i) => ({
@@ -47,7 +47,7 @@ export class WithdrawPartnerRequest extends ReasonDto {
   allocation!: ShareAllocationDto[];
 }
 
-export class ReallocateSharesRequest extends ReasonDto {
+export class ReallocateSharesRequest extends FactRequest {
   @ApiProperty({
     type: [ShareAllocationDto],
     example: ALLOCATION_EXAMPLE,

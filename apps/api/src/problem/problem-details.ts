@@ -89,7 +89,9 @@ export function toProblem(error: unknown): Problem {
     });
   if (error instanceof IllegalTransitionError)
     return problem(409, 'illegal-transition', error.message, {
-      currentPhase: error.phase,
+      currentStage: error.stage,
+      // Deprecated alias of currentStage, for clients of release 0.1.0.
+      currentPhase: error.stage,
       allowed: error.allowed,
     });
   if (error instanceof InvariantViolationError)

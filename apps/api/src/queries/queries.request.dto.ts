@@ -1,15 +1,26 @@
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@app/read-models';
-import { PHASES, type Phase } from '@app/domain';
+import { STAGES, type Stage } from '@app/domain';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsCalendarDate } from '../shared/common.dto';
 import { IsMemberState, IsPlainText } from '../shared/validators';
 
 export class ListJointVenturesQuery {
-  @ApiPropertyOptional({ enum: PHASES, example: 'production' })
+  @ApiPropertyOptional({ enum: STAGES, example: 'production' })
   @IsOptional()
-  @IsIn(PHASES)
-  phase?: Phase;
+  @IsIn(STAGES)
+  stage?: Stage;
+
+  @ApiPropertyOptional({
+    enum: STAGES,
+    deprecated: true,
+    description:
+      'deprecated alias of stage (modernization and repair are work orders now, not stages)',
+  })
+  @IsOptional()
+  @IsIn(STAGES, { message: `phase must be one of the stages ${STAGES.join(', ')}` })
+  phase?: Stage;
 
   @ApiPropertyOptional({ example: 'BY', description: 'JVs with a partner from this member state' })
   @IsOptional()
@@ -45,4 +56,15 @@ export class ListJointVenturesQuery {
   @IsString()
   @MaxLength(500)
   cursor?: string;
+}
+
+export class DetailQuery {
+  @ApiPropertyOptional({
+    example: '2025-12-31',
+    description:
+      'unit totals as they stood at the end of this day, by the effective dates of the facts',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  asOf?: string;
 }

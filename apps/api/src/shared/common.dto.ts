@@ -73,6 +73,21 @@ export class ReasonDto {
   reason?: string;
 }
 
+/** A command body that records a fact dated by `effectiveOn` (today when absent). */
+export class FactRequest extends ReasonDto {
+  @ApiPropertyOptional({
+    example: '2025-03-01',
+    description:
+      'when the fact took effect (YYYY-MM-DD); default today; not before the decision date, not after tomorrow',
+  })
+  @IsOmittable()
+  @IsCalendarDate()
+  effectiveOn?: string;
+}
+
+/** An optional product version, a free label (`B3M`); absent for units whose version is not recorded. */
+export const IsProductVersion = () => applyDecorators(IsOmittable(), IsText(40));
+
 export class ShareAllocationDto {
   @ApiProperty({ example: 'RU-UVZ' })
   @IsEnterpriseCode()

@@ -2,7 +2,7 @@ import {
   command,
   establishData,
   established,
-  event,
+  fact,
   given,
   HISTORY,
   KZ_PARTNER,
@@ -109,18 +109,18 @@ describe('establishment rules', () => {
     const data = { ...establishData(['development']), productLines: [] };
     given()
       .when(command('EstablishJointVenture', data))
-      .then([event('JointVentureEstablished', data)]);
+      .then([fact('JointVentureEstablished', data, '2021-05-20')]);
   });
 });
 
 describe('admitting a partner', () => {
   const allocation = [share('RU-UVZ', 5000), share('BY-MZKT', 3000), share('KZ-SEMEY', 2000)];
 
-  it('records the partner with the new allocation, in any non-terminal phase', () => {
-    for (const history of [HISTORY.established, HISTORY.modernization, HISTORY.disposal]) {
+  it('records the partner with the new allocation, in any non-terminal stage', () => {
+    for (const history of [HISTORY.established, HISTORY.production, HISTORY.disposal]) {
       const { state } = given(...history)
         .when(command('AdmitPartner', { partner: KZ_PARTNER, allocation }))
-        .then([event('PartnerAdmitted', { partner: KZ_PARTNER, allocation })]);
+        .then([fact('PartnerAdmitted', { partner: KZ_PARTNER, allocation })]);
       expect(state.status === 'existing' && state.partners.map((p) => p.shareBasisPoints)).toEqual([
         5000, 3000, 2000,
       ]);
@@ -171,7 +171,7 @@ describe('admitting a partner', () => {
 describe('withdrawing a partner', () => {
   const withThreePartners = [
     established(),
-    event('PartnerAdmitted', {
+    fact('PartnerAdmitted', {
       partner: KZ_PARTNER,
       allocation: [share('RU-UVZ', 5000), share('BY-MZKT', 3000), share('KZ-SEMEY', 2000)],
     }),
@@ -181,7 +181,7 @@ describe('withdrawing a partner', () => {
     const allocation = [share('RU-UVZ', 6000), share('BY-MZKT', 4000)];
     const { state } = given(...withThreePartners)
       .when(command('WithdrawPartner', { enterpriseCode: 'KZ-SEMEY', allocation }))
-      .then([event('PartnerWithdrawn', { enterpriseCode: 'KZ-SEMEY', allocation })]);
+      .then([fact('PartnerWithdrawn', { enterpriseCode: 'KZ-SEMEY', allocation })]);
     expect(state.status === 'existing' && state.partners).toEqual(PARTNERS);
   });
 
@@ -226,7 +226,7 @@ describe('withdrawing a partner', () => {
     const secondRussian = { enterpriseCode: 'RU-KMZ', name: 'Kurganmashzavod', memberState: 'RU' };
     given(
       established(),
-      event('PartnerAdmitted', {
+      fact('PartnerAdmitted', {
         partner: secondRussian,
         allocation: [share('RU-UVZ', 5000), share('BY-MZKT', 3000), share('RU-KMZ', 2000)],
       }),
@@ -246,7 +246,7 @@ describe('reallocating shares', () => {
     const allocation = [share('RU-UVZ', 5000), share('BY-MZKT', 5000)];
     given(...HISTORY.production)
       .when(command('ReallocateShares', { allocation }))
-      .then([event('SharesReallocated', { allocation })]);
+      .then([fact('SharesReallocated', { allocation })]);
   });
 
   it('refuses a zero share, a missing partner and a wrong total at once', () => {
@@ -267,5 +267,27 @@ describe('reallocating shares', () => {
     expect(error.violations).toEqual([
       { field: 'allocation[2].enterpriseCode', message: 'BY-MZKT appears more than once' },
     ]);
+  });
+});
+
+describe('effective dates of partner and share changes', () => {
+  const allocation = [share('RU-UVZ', 5000), share('BY-MZKT', 5000)];
+
+  it('records a reallocation that took effect earlier', () => {
+    given(...HISTORY.production)
+      .when(command('ReallocateShares', { allocation, effectiveOn: '2024-12-31' }))
+      .then([fact('SharesReallocated', { allocation }, '2024-12-31')]);
+  });
+
+  it('names the effective date among every other violation', () => {
+    const error = given(...HISTORY.production)
+      .when(
+        command('ReallocateShares', {
+          allocation: [share('RU-UVZ', 5000)],
+          effectiveOn: '1900-01-01',
+        }),
+      )
+      .thenThrows(InvalidCommandError);
+    expect(fields(error)).toEqual(['effectiveOn', 'allocation', 'allocation']);
   });
 });

@@ -2,21 +2,24 @@
  * Decides which events a command records, or refuses it with a typed error: first existence,
  * then the lifecycle table, then the command's own content, then the JV's invariants.
  */
-import type {
-  AddProductLine,
-  AdmitPartner,
-  CompleteModernization,
-  CompleteRepair,
-  DissolveJointVenture,
-  EstablishJointVenture,
-  JointVentureCommand,
-  RecordBatch,
-  RecordDisposalLot,
-  RecordMilestone,
-  ReallocateShares,
-  RegisterIpResult,
-  WithdrawPartner,
-} from './commands';
+import type { DissolveJointVenture, EstablishJointVenture, JointVentureCommand } from './commands';
+import { decideCorrection } from './decide-corrections';
+import {
+  addProductLine,
+  admitPartner,
+  reallocateShares,
+  registerIpResult,
+  withdrawPartner,
+} from './decide-partners';
+import { recordBatch, recordDisposalLot, recordMilestone } from './decide-facts';
+import {
+  cancelWorkOrder,
+  completeOpenEndedWorkOrder,
+  completeWorkOrder,
+  openWorkOrder,
+  recordWorkOrderProgress,
+  startOpenEndedWorkOrder,
+} from './decide-work-orders';
 import {
   IllegalTransitionError,
   InvariantViolationError,
@@ -25,23 +28,16 @@ import {
 } from './errors';
 import type { JointVentureEvent } from './events';
 import { evolve } from './evolve';
-import { allowedActions, COMMAND_ACTIONS, isAllowed, type LifecycleAction } from './lifecycle';
-import { initialState, type ExistingJointVenture, type JointVentureState } from './state';
+import { actionOf, allowedActions, isAllowed } from './lifecycle';
 import {
-  checkInService,
-  checkKnownProduct,
-  checkMemberState,
-  checkPartnerChange,
-  checkProductLine,
-  checkEstablishment,
-  checkShares,
-  isText,
-  Violations,
-} from './validation';
-import { IP_RESULT_KINDS, type Partner, type ProductLine, type ShareAllocation } from './values';
-
-const copyShares = (entries: readonly ShareAllocation[]): ShareAllocation[] =>
-  entries.map(({ enterpriseCode, shareBasisPoints }) => ({ enterpriseCode, shareBasisPoints }));
+  initialState,
+  openWorkOrders,
+  type ExistingJointVenture,
+  type JointVentureState,
+} from './state';
+import { effectiveOnOf } from './effective-dates';
+import { checkEstablishment, Violations } from './validation';
+import { WORK_ORDER_KINDS, type Partner, type ProductLine } from './values';
 
 const copyLine = ({ productCode, name, standard }: ProductLine): ProductLine =>
   standard === undefined ? { productCode, name } : { productCode, name, standard };
@@ -58,11 +54,11 @@ const copyPartner = ({
   shareBasisPoints,
 });
 
+/** The establishment takes effect on the date of the decision that set the JV up. */
 function establish(command: EstablishJointVenture, state: JointVentureState): JointVentureEvent[] {
   if (state.status === 'existing') throw new JointVentureAlreadyExistsError(command.jointVentureId);
   const { name, decision, purposes, partners, productLines } = command.data;
   checkEstablishment(command.data, command.now);
-
   return [
     {
       type: 'JointVentureEstablished',
@@ -72,166 +68,71 @@ function establish(command: EstablishJointVenture, state: JointVentureState): Jo
         purposes: [...purposes],
         partners: partners.map(copyPartner),
         productLines: productLines.map(copyLine),
+        effectiveOn: decision.date.slice(0, 10),
       },
     },
   ];
 }
 
-/**
- * A modernization or repair can only complete on units in service; entering one with none
- * would leave the JV in a phase it cannot complete, so it is refused up front.
- */
-function requireUnitsInService(jv: ExistingJointVenture, work: string): void {
-  const inService = Object.values(jv.units).reduce((sum, totals) => sum + totals.inService, 0);
-  if (inService === 0)
-    throw new InvariantViolationError([
-      { field: 'units', message: `no units are in service to ${work}` },
-    ]);
-}
-
-/** The JV the command applies to, provided the lifecycle allows the action in its phase. */
+/** The JV the command applies to, provided the lifecycle allows the action in its stage. */
 function applicable(command: JointVentureCommand, state: JointVentureState): ExistingJointVenture {
   if (state.status === 'none') throw new JointVentureNotFoundError(command.jointVentureId);
-  const action: LifecycleAction = COMMAND_ACTIONS[command.type];
+  if (command.type === 'OpenWorkOrder' || command.type === 'StartOpenEndedWorkOrder') {
+    if (!(WORK_ORDER_KINDS as readonly string[]).includes(command.data.kind))
+      new Violations()
+        .add('kind', `must be one of ${WORK_ORDER_KINDS.join(', ')}`)
+        .throwIfInvalid();
+  }
+  const action = actionOf(command);
   if (!isAllowed(state, action)) {
-    throw new IllegalTransitionError(action, state.phase, allowedActions(state));
+    throw new IllegalTransitionError(action, state.stage, allowedActions(state));
   }
   return state;
 }
 
-function admitPartner({ data }: AdmitPartner, jv: ExistingJointVenture): JointVentureEvent[] {
-  const { enterpriseCode, name, memberState } = data.partner;
-  const v = new Violations()
-    .text('partner.enterpriseCode', enterpriseCode)
-    .text('partner.name', name);
-  checkMemberState(v, 'partner.memberState', memberState);
-  if (jv.partners.some((p) => p.enterpriseCode === enterpriseCode)) {
-    v.add('partner.enterpriseCode', `${enterpriseCode} is already a partner`);
-  }
-  const admitted: Partner = { enterpriseCode, name, memberState, shareBasisPoints: 0 };
-  checkPartnerChange(v, data.allocation, [...jv.partners, admitted], 'partner');
-  const partner = { enterpriseCode, name, memberState };
-  return [{ type: 'PartnerAdmitted', data: { partner, allocation: copyShares(data.allocation) } }];
-}
+type Transition = Extract<
+  JointVentureCommand,
+  { type: 'StartDevelopment' | 'StartProduction' | 'StartDisposal' | 'CompleteDisposal' }
+>;
+const ENTERED_BY = {
+  StartDevelopment: 'DevelopmentStarted',
+  StartProduction: 'ProductionStarted',
+  StartDisposal: 'DisposalStarted',
+  CompleteDisposal: 'DisposalCompleted',
+} as const;
 
-function withdrawPartner({ data }: WithdrawPartner, jv: ExistingJointVenture): JointVentureEvent[] {
-  const { enterpriseCode, allocation } = data;
-  const v = new Violations();
-  if (!jv.partners.some((p) => p.enterpriseCode === enterpriseCode)) {
-    v.add('enterpriseCode', `${enterpriseCode} is not a partner`);
-  }
-  const remaining = jv.partners.filter((p) => p.enterpriseCode !== enterpriseCode);
-  checkPartnerChange(v, allocation, remaining, 'enterpriseCode');
-  return [
-    { type: 'PartnerWithdrawn', data: { enterpriseCode, allocation: copyShares(allocation) } },
-  ];
-}
-
-function reallocateShares(
-  { data }: ReallocateShares,
+/** A stage transition takes effect no earlier than the stage it leaves. */
+function transitionDate(
+  command: Readonly<{ now: string; data: Readonly<{ effectiveOn?: string }> }>,
   jv: ExistingJointVenture,
-): JointVentureEvent[] {
-  checkPartnerChange(new Violations(), data.allocation, [...jv.partners], 'allocation');
-  return [{ type: 'SharesReallocated', data: { allocation: copyShares(data.allocation) } }];
+): string {
+  const effectiveOn = effectiveOnOf(command, jv);
+  if (effectiveOn < jv.stageSince)
+    new Violations()
+      .add('effectiveOn', `must not lie before ${jv.stageSince}, when the ${jv.stage} stage began`)
+      .throwIfInvalid();
+  return effectiveOn;
 }
 
-function addProductLine({ data }: AddProductLine, jv: ExistingJointVenture): JointVentureEvent[] {
-  const v = new Violations();
-  checkProductLine(v, '', data);
-  if (jv.productLines.some((l) => l.productCode === data.productCode)) {
-    v.add('productCode', `${data.productCode} is already a product line`);
+function transition(command: Transition, jv: ExistingJointVenture): JointVentureEvent[] {
+  const effectiveOn = transitionDate(command, jv);
+  if (command.type === 'CompleteDisposal') {
+    const open = openWorkOrders(jv);
+    if (open.length > 0)
+      throw new InvariantViolationError([
+        {
+          field: 'workOrders',
+          message: `cannot close with open work orders: ${open.map((o) => o.workOrderId).join(', ')}`,
+        },
+      ]);
   }
-  v.throwIfInvalid();
-  return [{ type: 'ProductLineAdded', data: copyLine(data) }];
+  return [{ type: ENTERED_BY[command.type], data: { effectiveOn } } as JointVentureEvent];
 }
 
-function registerIpResult(
-  { data }: RegisterIpResult,
-  jv: ExistingJointVenture,
-): JointVentureEvent[] {
-  const { ipResultId, title, kind, rightsHolders } = data;
-  const v = new Violations().text('ipResultId', ipResultId).text('title', title);
-  if (jv.ipResults.some((r) => r.ipResultId === ipResultId)) {
-    v.add('ipResultId', `${ipResultId} is already registered`);
-  }
-  if (!(IP_RESULT_KINDS as readonly string[]).includes(kind)) {
-    v.add('kind', `must be one of ${IP_RESULT_KINDS.join(', ')}`);
-  }
-  checkShares(v, 'rightsHolders', rightsHolders, {
-    eligible: new Set(jv.partners.map((p) => p.enterpriseCode)),
-    eligibleMessage: 'is not a partner of the joint venture',
-  });
-  v.throwIfInvalid();
-  const registered = { ipResultId, title, kind, rightsHolders: copyShares(rightsHolders) };
-  return [{ type: 'IntellectualPropertyRegistered', data: registered }];
-}
-
-function recordMilestone({ data, now }: RecordMilestone): JointVentureEvent[] {
-  new Violations()
-    .text('name', data.name)
-    .isoDate('reachedOn', data.reachedOn)
-    .notInFuture('reachedOn', data.reachedOn, now)
-    .throwIfInvalid();
-  return [
-    { type: 'DevelopmentMilestoneReached', data: { name: data.name, reachedOn: data.reachedOn } },
-  ];
-}
-
-function recordBatch({ data, now }: RecordBatch, jv: ExistingJointVenture): JointVentureEvent[] {
-  const { productCode, quantity, batchReference, producedOn } = data;
-  const v = new Violations()
-    .positiveInteger('quantity', quantity)
-    .text('batchReference', batchReference)
-    .isoDate('producedOn', producedOn)
-    .notInFuture('producedOn', producedOn, now);
-  checkKnownProduct(v, jv, productCode);
-  v.throwIfInvalid();
-  return [{ type: 'BatchProduced', data: { productCode, quantity, batchReference, producedOn } }];
-}
-
-function completeModernization(
-  { data }: CompleteModernization,
-  jv: ExistingJointVenture,
-): JointVentureEvent[] {
-  const { productCode, fromVersion, toVersion, quantity } = data;
-  const v = new Violations()
-    .text('fromVersion', fromVersion)
-    .text('toVersion', toVersion)
-    .positiveInteger('quantity', quantity);
-  checkKnownProduct(v, jv, productCode);
-  if (isText(fromVersion) && fromVersion === toVersion)
-    v.add('toVersion', 'must differ from fromVersion');
-  v.throwIfInvalid();
-  checkInService(jv, productCode, quantity, 'modernize');
-  return [
-    { type: 'ModernizationCompleted', data: { productCode, fromVersion, toVersion, quantity } },
-  ];
-}
-
-function completeRepair({ data }: CompleteRepair, jv: ExistingJointVenture): JointVentureEvent[] {
-  const { productCode, quantity } = data;
-  const v = new Violations().positiveInteger('quantity', quantity);
-  checkKnownProduct(v, jv, productCode);
-  v.throwIfInvalid();
-  checkInService(jv, productCode, quantity, 'repair');
-  return [{ type: 'RepairCompleted', data: { productCode, quantity } }];
-}
-
-function recordDisposalLot(
-  { data }: RecordDisposalLot,
-  jv: ExistingJointVenture,
-): JointVentureEvent[] {
-  const { productCode, quantity, method } = data;
-  const v = new Violations().positiveInteger('quantity', quantity).text('method', method);
-  checkKnownProduct(v, jv, productCode);
-  v.throwIfInvalid();
-  checkInService(jv, productCode, quantity, 'dispose of');
-  return [{ type: 'UnitsDisposed', data: { productCode, quantity, method } }];
-}
-
-function dissolve({ data }: DissolveJointVenture): JointVentureEvent[] {
-  new Violations().text('reason', data.reason).throwIfInvalid();
-  return [{ type: 'JointVentureDissolved', data: { reason: data.reason } }];
+function dissolve(command: DissolveJointVenture, jv: ExistingJointVenture): JointVentureEvent[] {
+  new Violations().text('reason', command.data.reason).throwIfInvalid();
+  const effectiveOn = transitionDate(command, jv);
+  return [{ type: 'JointVentureDissolved', data: { reason: command.data.reason, effectiveOn } }];
 }
 
 /** The events a command records against the JV's current state; throws a DomainError to refuse it. */
@@ -243,31 +144,32 @@ export function decide(
   const jv = applicable(command, state);
   switch (command.type) {
     case 'StartDevelopment':
-      return [{ type: 'DevelopmentStarted', data: {} }];
     case 'StartProduction':
-      return [{ type: 'ProductionStarted', data: {} }];
-    case 'StartModernization':
-      requireUnitsInService(jv, 'modernize');
-      return [{ type: 'ModernizationStarted', data: {} }];
-    case 'StartRepair':
-      requireUnitsInService(jv, 'repair');
-      return [{ type: 'RepairStarted', data: {} }];
     case 'StartDisposal':
-      return [{ type: 'DisposalStarted', data: {} }];
     case 'CompleteDisposal':
-      return [{ type: 'DisposalCompleted', data: {} }];
+      return transition(command, jv);
+    case 'DissolveJointVenture':
+      return dissolve(command, jv);
     case 'RecordMilestone':
-      return recordMilestone(command);
+      return recordMilestone(command, jv);
     case 'RecordBatch':
       return recordBatch(command, jv);
-    case 'CompleteModernization':
-      return completeModernization(command, jv);
-    case 'CompleteRepair':
-      return completeRepair(command, jv);
     case 'RecordDisposalLot':
       return recordDisposalLot(command, jv);
-    case 'DissolveJointVenture':
-      return dissolve(command);
+    case 'OpenWorkOrder':
+      return openWorkOrder(command, jv);
+    case 'RecordWorkOrderProgress':
+      return recordWorkOrderProgress(command, jv);
+    case 'CompleteWorkOrder':
+      return completeWorkOrder(command, jv);
+    case 'CancelWorkOrder':
+      return cancelWorkOrder(command, jv);
+    case 'StartOpenEndedWorkOrder':
+      return startOpenEndedWorkOrder(command, jv);
+    case 'CompleteOpenEndedWorkOrder':
+      return completeOpenEndedWorkOrder(command, jv);
+    case 'CorrectFact':
+      return decideCorrection(command, jv);
     case 'AdmitPartner':
       return admitPartner(command, jv);
     case 'WithdrawPartner':

@@ -4,35 +4,45 @@ import {
   command,
   establishData,
   established,
-  event,
+  fact,
   given,
   HISTORY,
   KZ_PARTNER,
-  phaseEvent,
+  ON,
+  stageEvent,
   TANK,
+  TODAY,
 } from './decider.fixtures';
 import {
   IllegalTransitionError,
   InvalidCommandError,
+  InvariantViolationError,
   JointVentureAlreadyExistsError,
   JointVentureNotFoundError,
 } from './errors';
 import type { JointVentureEvent } from './events';
-import type { Phase } from './phases';
+import type { Stage } from './stages';
 import type { Purpose } from './values';
 
 const COMMON = [
+  'correct-fact',
   'admit-partner',
   'withdraw-partner',
   'reallocate-shares',
   'add-product-line',
   'register-ip-result',
 ];
+const UPKEEP = ['record-work-order-progress', 'complete-work-order', 'cancel-work-order'];
+const PRODUCTION = [
+  'record-batch',
+  'open-modernization-order',
+  'open-repair-order',
+  ...UPKEEP,
+  ...COMMON,
+];
 
 const startDevelopment = command('StartDevelopment', {});
 const startProduction = command('StartProduction', {});
-const startModernization = command('StartModernization', {});
-const startRepair = command('StartRepair', {});
 const startDisposal = command('StartDisposal', {});
 const completeDisposal = command('CompleteDisposal', {});
 const dissolve = command('DissolveJointVenture', { reason: 'programme cancelled' });
@@ -52,11 +62,16 @@ const admitPartner = command('AdmitPartner', {
 });
 
 describe('establishing a joint venture', () => {
-  it('records the establishment with the decision, purposes, partners and product lines', () => {
+  it('records the establishment, effective on its decision date', () => {
     const { state } = given()
       .when(command('EstablishJointVenture', establishData()))
       .then([established()]);
-    expect(state).toMatchObject({ status: 'existing', phase: 'established' });
+    expect(state).toMatchObject({
+      status: 'existing',
+      stage: 'established',
+      stageSince: '2021-05-20',
+      version: 0,
+    });
   });
 
   it('refuses to establish a joint venture that already exists', () => {
@@ -70,86 +85,115 @@ describe('establishing a joint venture', () => {
   });
 });
 
-describe('allowed lifecycle transitions', () => {
+describe('allowed stage transitions', () => {
   type Case = {
     from: keyof typeof HISTORY;
     cmd: JointVentureCommand;
     expected: JointVentureEvent[];
-    to: Phase;
+    to: Stage;
   };
-  const modernized = { productCode: TANK, fromVersion: 'B3', toVersion: 'B3M', quantity: 4 };
   const cases: Case[] = [
     {
       from: 'established',
       cmd: startDevelopment,
-      expected: [phaseEvent('DevelopmentStarted')],
+      expected: [stageEvent('DevelopmentStarted', TODAY)],
       to: 'development',
     },
     {
       from: 'established',
       cmd: startProduction,
-      expected: [phaseEvent('ProductionStarted')],
+      expected: [stageEvent('ProductionStarted', TODAY)],
       to: 'production',
     },
     {
       from: 'development',
       cmd: startProduction,
-      expected: [phaseEvent('ProductionStarted')],
+      expected: [stageEvent('ProductionStarted', TODAY)],
       to: 'production',
     },
-    {
-      from: 'production',
-      cmd: startModernization,
-      expected: [phaseEvent('ModernizationStarted')],
-      to: 'modernization',
-    },
-    { from: 'production', cmd: startRepair, expected: [phaseEvent('RepairStarted')], to: 'repair' },
     {
       from: 'production',
       cmd: startDisposal,
-      expected: [phaseEvent('DisposalStarted')],
+      expected: [stageEvent('DisposalStarted', TODAY)],
       to: 'disposal',
-    },
-    {
-      from: 'modernization',
-      cmd: command('CompleteModernization', modernized),
-      expected: [event('ModernizationCompleted', modernized)],
-      to: 'production',
-    },
-    {
-      from: 'repair',
-      cmd: command('CompleteRepair', { productCode: TANK, quantity: 3 }),
-      expected: [event('RepairCompleted', { productCode: TANK, quantity: 3 })],
-      to: 'production',
     },
     {
       from: 'disposal',
       cmd: completeDisposal,
-      expected: [phaseEvent('DisposalCompleted')],
+      expected: [stageEvent('DisposalCompleted', TODAY)],
       to: 'closed',
     },
   ];
 
-  it.each(cases)('$from: $cmd.type leads to $to', ({ from, cmd, expected, to }) => {
-    const { state } = given(...HISTORY[from])
-      .when(cmd)
-      .then(expected);
-    expect(state.status === 'existing' && state.phase).toBe(to);
+  it.each(cases)(
+    '$from: $cmd.type leads to $to, effective today',
+    ({ from, cmd, expected, to }) => {
+      const { state } = given(...HISTORY[from])
+        .when(cmd)
+        .then(expected);
+      expect([state.stage, state.stageSince]).toEqual([to, TODAY]);
+    },
+  );
+
+  it('takes effect on the date the command names', () => {
+    const { state } = given(...HISTORY.production)
+      .when(command('StartDisposal', { effectiveOn: '2024-06-30' }))
+      .then([stageEvent('DisposalStarted', '2024-06-30')]);
+    expect(state.stageSince).toBe('2024-06-30');
+  });
+
+  it('refuses a transition dated before the stage it leaves began', () => {
+    given(...HISTORY.production)
+      .when(command('StartDisposal', { effectiveOn: '2024-01-09' }))
+      .thenThrows(InvalidCommandError, {
+        violations: [
+          {
+            field: 'effectiveOn',
+            message: 'must not lie before 2024-01-10, when the production stage began',
+          },
+        ],
+      });
   });
 
   it.each([
-    'established',
-    'development',
-    'production',
-    'modernization',
-    'repair',
-    'disposal',
-  ] as const)('dissolves from %s', (phase) => {
-    const { state } = given(...HISTORY[phase])
-      .when(dissolve)
-      .then([event('JointVentureDissolved', { reason: 'programme cancelled' })]);
-    expect(state.status === 'existing' && state.phase).toBe('dissolved');
+    [
+      'a date before the decision',
+      '2021-05-19',
+      'must not lie before the decision date 2021-05-20',
+    ],
+    ['a date after tomorrow', '2025-03-03', 'must not lie in the future (today is 2025-03-01)'],
+    ['a day that does not exist', '2025-02-29', 'must be a date as YYYY-MM-DD'],
+    ['an instant', '2025-02-01T10:00:00Z', 'must be a date as YYYY-MM-DD'],
+  ])('refuses %s as the effective date', (_, effectiveOn, message) => {
+    given(...HISTORY.established)
+      .when(command('StartDevelopment', { effectiveOn }))
+      .thenThrows(InvalidCommandError, { violations: [{ field: 'effectiveOn', message }] });
   });
+
+  it('accepts tomorrow, for time zones ahead of UTC', () => {
+    given(...HISTORY.established)
+      .when(command('StartDevelopment', { effectiveOn: '2025-03-02' }))
+      .then([stageEvent('DevelopmentStarted', '2025-03-02')]);
+  });
+
+  it('refuses to close while a work order is open', () => {
+    const open = fact('WorkOrderOpened', { workOrderId: 'WO-1', kind: 'repair', units: null }, ON);
+    given(...HISTORY.disposal, open)
+      .when(completeDisposal)
+      .thenThrows(InvariantViolationError, {
+        violations: [{ field: 'workOrders', message: 'cannot close with open work orders: WO-1' }],
+      });
+  });
+
+  it.each(['established', 'development', 'production', 'disposal'] as const)(
+    'dissolves from %s',
+    (stage) => {
+      const { state } = given(...HISTORY[stage])
+        .when(dissolve)
+        .then([fact('JointVentureDissolved', { reason: 'programme cancelled' })]);
+      expect(state.stage).toBe('dissolved');
+    },
+  );
 
   it('refuses to dissolve without a reason', () => {
     given(...HISTORY.production)
@@ -158,58 +202,31 @@ describe('allowed lifecycle transitions', () => {
   });
 });
 
-describe('refused lifecycle transitions', () => {
-  const cases: [Phase, JointVentureCommand, string[]][] = [
+describe('refused stage transitions', () => {
+  const cases: [Stage, JointVentureCommand, string[]][] = [
     [
       'established',
-      startModernization,
+      startDisposal,
       ['start-development', 'start-production', 'dissolve', ...COMMON],
     ],
     ['established', recordBatch, ['start-development', 'start-production', 'dissolve', ...COMMON]],
     ['development', startDisposal, ['start-production', 'dissolve', 'record-milestone', ...COMMON]],
     ['development', recordBatch, ['start-production', 'dissolve', 'record-milestone', ...COMMON]],
-    [
-      'production',
-      startDevelopment,
-      [
-        'start-modernization',
-        'start-repair',
-        'start-disposal',
-        'dissolve',
-        'record-batch',
-        ...COMMON,
-      ],
-    ],
+    ['production', startDevelopment, ['start-disposal', 'dissolve', ...PRODUCTION]],
     [
       'production',
       command('RecordMilestone', { name: 'Prototype', reachedOn: '2025-01-01' }),
-      [
-        'start-modernization',
-        'start-repair',
-        'start-disposal',
-        'dissolve',
-        'record-batch',
-        ...COMMON,
-      ],
+      ['start-disposal', 'dissolve', ...PRODUCTION],
     ],
-    ['modernization', recordBatch, ['complete-modernization', 'dissolve', ...COMMON]],
-    ['modernization', startRepair, ['complete-modernization', 'dissolve', ...COMMON]],
-    ['repair', startDisposal, ['complete-repair', 'dissolve', ...COMMON]],
     [
-      'repair',
-      command('CompleteModernization', {
-        productCode: TANK,
-        fromVersion: 'a',
-        toVersion: 'b',
-        quantity: 1,
-      }),
-      ['complete-repair', 'dissolve', ...COMMON],
+      'disposal',
+      recordBatch,
+      ['complete-disposal', 'dissolve', 'record-disposal-lot', ...UPKEEP, ...COMMON],
     ],
-    ['disposal', recordBatch, ['complete-disposal', 'dissolve', 'record-disposal-lot', ...COMMON]],
     [
       'disposal',
       startProduction,
-      ['complete-disposal', 'dissolve', 'record-disposal-lot', ...COMMON],
+      ['complete-disposal', 'dissolve', 'record-disposal-lot', ...UPKEEP, ...COMMON],
     ],
     ['closed', admitPartner, []],
     ['closed', dissolve, []],
@@ -217,15 +234,15 @@ describe('refused lifecycle transitions', () => {
     ['dissolved', startProduction, []],
   ];
 
-  const titled = cases.map(([phase, cmd, allowed]) => [phase, cmd.type, cmd, allowed] as const);
-  it.each(titled)('in %s refuses %s', (phase, _type, cmd, allowed) => {
-    const error = given(...HISTORY[phase])
+  const titled = cases.map(([stage, cmd, allowed]) => [stage, cmd.type, cmd, allowed] as const);
+  it.each(titled)('in %s refuses %s', (stage, _type, cmd, allowed) => {
+    const error = given(...HISTORY[stage])
       .when(cmd)
-      .thenThrows(IllegalTransitionError, { phase, allowed });
-    expect(error.message).toContain(`in phase '${phase}'`);
+      .thenThrows(IllegalTransitionError, { stage, allowed });
+    expect(error.message).toContain(`in stage '${stage}'`);
   });
 
-  it('says a terminal phase allows nothing', () => {
+  it('says a terminal stage allows nothing', () => {
     const error = given(...HISTORY.closed)
       .when(recordBatch)
       .thenThrows(IllegalTransitionError);
@@ -241,7 +258,7 @@ describe('purpose gates', () => {
       .when(startDevelopment)
       .thenThrows(IllegalTransitionError, {
         command: 'start-development',
-        phase: 'established',
+        stage: 'established',
         allowed: ['start-production', 'dissolve', ...COMMON],
       });
   });
@@ -253,30 +270,76 @@ describe('purpose gates', () => {
       .thenThrows(IllegalTransitionError, {
         allowed: ['start-development', 'dissolve', ...COMMON],
       });
-    given(established(purposes), phaseEvent('DevelopmentStarted'))
+    given(established(purposes), stageEvent('DevelopmentStarted'))
       .when(startProduction)
       .thenThrows(IllegalTransitionError, { allowed: ['dissolve', 'record-milestone', ...COMMON] });
   });
 
-  it.each([
-    ['modernization', startModernization, ['start-repair', 'start-disposal']],
-    ['repair', startRepair, ['start-modernization', 'start-disposal']],
-    ['disposal', startDisposal, ['start-modernization', 'start-repair']],
-  ] as const)('needs the %s purpose to enter it from production', (purpose, cmd, others) => {
-    given(established(without(purpose)), phaseEvent('ProductionStarted'))
-      .when(cmd)
+  it('needs the disposal purpose to start disposal', () => {
+    given(established(without('disposal')), stageEvent('ProductionStarted'))
+      .when(startDisposal)
       .thenThrows(IllegalTransitionError, {
-        phase: 'production',
-        allowed: [...others, 'dissolve', 'record-batch', ...COMMON],
+        stage: 'production',
+        allowed: ['dissolve', ...PRODUCTION],
+      });
+  });
+
+  it.each([
+    ['modernization', 'open-repair-order'],
+    ['repair', 'open-modernization-order'],
+  ] as const)('needs the %s purpose to open such a work order', (kind, other) => {
+    const open = command('OpenWorkOrder', {
+      workOrderId: 'WO-1',
+      kind,
+      productCode: TANK,
+      quantity: 1,
+      toVersion: kind === 'modernization' ? 'M' : undefined,
+    });
+    given(
+      established(without(kind)),
+      stageEvent('ProductionStarted'),
+      fact(
+        'BatchProduced',
+        {
+          productCode: TANK,
+          productVersion: null,
+          quantity: 2,
+          batchReference: 'B',
+          producedOn: ON,
+        },
+        ON,
+      ),
+    )
+      .when(open)
+      .thenThrows(IllegalTransitionError, {
+        command: `open-${kind}-order`,
+        allowed: ['start-disposal', 'dissolve', 'record-batch', other, ...UPKEEP, ...COMMON],
       });
   });
 
   it('lets a JV with only the production purpose produce and dissolve', () => {
     given(established(['production']))
       .when(startProduction)
-      .then([phaseEvent('ProductionStarted')]);
-    given(established(['production']), phaseEvent('ProductionStarted'))
-      .when(startRepair)
-      .thenThrows(IllegalTransitionError, { allowed: ['dissolve', 'record-batch', ...COMMON] });
+      .then([stageEvent('ProductionStarted', TODAY)]);
+    given(established(['production']), stageEvent('ProductionStarted'))
+      .when(command('StartOpenEndedWorkOrder', { workOrderId: 'WO-1', kind: 'repair' }))
+      .thenThrows(IllegalTransitionError, {
+        allowed: ['dissolve', 'record-batch', ...UPKEEP, ...COMMON],
+      });
+  });
+
+  it('refuses a work-order kind it does not know, naming the field', () => {
+    given(...HISTORY.production)
+      .when(
+        command('OpenWorkOrder', {
+          workOrderId: 'WO-1',
+          kind: 'overhaul' as never,
+          productCode: TANK,
+          quantity: 1,
+        }),
+      )
+      .thenThrows(InvalidCommandError, {
+        violations: [{ field: 'kind', message: 'must be one of modernization, repair' }],
+      });
   });
 });

@@ -2,7 +2,7 @@
  * Typed domain errors. The API maps each class to one problem-details status in a single
  * exception filter; nothing here knows about HTTP.
  */
-import type { Phase } from './phases';
+import type { Stage } from './stages';
 
 export type Violation = Readonly<{ field: string; message: string }>;
 
@@ -20,15 +20,15 @@ export class InvalidCommandError extends DomainError {
   }
 }
 
-/** The lifecycle does not allow this command in the current phase. */
+/** The lifecycle does not allow this command in the current stage. */
 export class IllegalTransitionError extends DomainError {
   constructor(
     readonly command: string,
-    readonly phase: Phase,
+    readonly stage: Stage,
     readonly allowed: readonly string[],
   ) {
     super(
-      `'${command}' is not allowed in phase '${phase}'; allowed: ${allowed.length ? allowed.join(', ') : 'none (terminal)'}`,
+      `'${command}' is not allowed in stage '${stage}'; allowed: ${allowed.length ? allowed.join(', ') : 'none (terminal)'}`,
     );
   }
 }

@@ -1,77 +1,86 @@
 /**
- * The lifecycle as data: which transitions leave each phase, which in-phase actions it allows,
- * which action each command performs and which event enters which phase. `decide` refuses
- * whatever these tables do not allow, `evolve` moves the phase by them, and read models,
+ * The lifecycle as data: which transitions leave each stage, which in-stage actions it allows,
+ * which action each command performs and which event enters which stage. `decide` refuses
+ * whatever these tables do not allow, `evolve` moves the stage by them, and read models,
  * notifications and the API derive what they show from them.
  */
-import type { JointVentureCommandType } from './commands';
+import type { CommandOf, JointVentureCommand, JointVentureCommandType } from './commands';
 import type { JointVentureEventType } from './events';
-import { isTerminal, type Phase } from './phases';
+import { isTerminal, type Stage } from './stages';
 import type { ExistingJointVenture } from './state';
-import { PURPOSES, type Purpose } from './values';
+import type { Purpose, WorkOrderKind } from './values';
 
 export const TRANSITION_ACTIONS = [
   'start-development',
   'start-production',
-  'start-modernization',
-  'start-repair',
   'start-disposal',
-  'complete-modernization',
-  'complete-repair',
   'complete-disposal',
   'dissolve',
 ] as const;
 export type TransitionAction = (typeof TRANSITION_ACTIONS)[number];
 
-/** Actions that record something without changing the phase. */
-export const IN_PHASE_ACTIONS = [
+/** Actions that record something without changing the stage. */
+export const IN_STAGE_ACTIONS = [
   'record-milestone',
   'record-batch',
+  'open-modernization-order',
+  'open-repair-order',
+  'record-work-order-progress',
+  'complete-work-order',
+  'cancel-work-order',
   'record-disposal-lot',
+  'correct-fact',
   'admit-partner',
   'withdraw-partner',
   'reallocate-shares',
   'add-product-line',
   'register-ip-result',
 ] as const;
-export type InPhaseAction = (typeof IN_PHASE_ACTIONS)[number];
+export type InStageAction = (typeof IN_STAGE_ACTIONS)[number];
 
-export type LifecycleAction = 'establish' | TransitionAction | InPhaseAction;
+export type LifecycleAction = 'establish' | TransitionAction | InStageAction;
 
-export type Transition = Readonly<{ action: TransitionAction; to: Phase }>;
+export type Transition = Readonly<{ action: TransitionAction; to: Stage }>;
 
 const dissolve: Transition = { action: 'dissolve', to: 'dissolved' };
 
-/** Transitions out of each phase, before the purpose gate is applied. */
-export const TRANSITIONS: Readonly<Record<Phase, readonly Transition[]>> = {
+/** Transitions out of each stage, before the purpose gate is applied. */
+export const TRANSITIONS: Readonly<Record<Stage, readonly Transition[]>> = {
   established: [
     { action: 'start-development', to: 'development' },
-    // A licensed design goes straight to production without a development phase.
+    // A licensed design goes straight to production without a development stage.
     { action: 'start-production', to: 'production' },
     dissolve,
   ],
   development: [{ action: 'start-production', to: 'production' }, dissolve],
-  production: [
-    { action: 'start-modernization', to: 'modernization' },
-    { action: 'start-repair', to: 'repair' },
-    { action: 'start-disposal', to: 'disposal' },
-    dissolve,
-  ],
-  modernization: [{ action: 'complete-modernization', to: 'production' }, dissolve],
-  repair: [{ action: 'complete-repair', to: 'production' }, dissolve],
+  production: [{ action: 'start-disposal', to: 'disposal' }, dissolve],
+  // Closing also needs every work order finished (checked by `decide`).
   disposal: [{ action: 'complete-disposal', to: 'closed' }, dissolve],
   closed: [],
   dissolved: [],
 };
 
-/** In-phase actions of one phase only; the common ones are allowed in any non-terminal phase. */
-const PHASE_ONLY_ACTIONS: Partial<Record<Phase, readonly InPhaseAction[]>> = {
+/** Work orders that are already open may still finish during the wind-down. */
+const WORK_ORDER_UPKEEP: readonly InStageAction[] = [
+  'record-work-order-progress',
+  'complete-work-order',
+  'cancel-work-order',
+];
+
+/** In-stage actions of one stage only; the common ones are allowed in any non-terminal stage. */
+const STAGE_ONLY_ACTIONS: Partial<Record<Stage, readonly InStageAction[]>> = {
   development: ['record-milestone'],
-  production: ['record-batch'],
-  disposal: ['record-disposal-lot'],
+  production: [
+    'record-batch',
+    'open-modernization-order',
+    'open-repair-order',
+    ...WORK_ORDER_UPKEEP,
+  ],
+  disposal: ['record-disposal-lot', ...WORK_ORDER_UPKEEP],
 };
 
-const COMMON_ACTIONS: readonly InPhaseAction[] = [
+const COMMON_ACTIONS: readonly InStageAction[] = [
+  'correct-fact',
   'admit-partner',
   'withdraw-partner',
   'reallocate-shares',
@@ -79,21 +88,41 @@ const COMMON_ACTIONS: readonly InPhaseAction[] = [
   'register-ip-result',
 ];
 
+/** Stages and actions named by a purpose: possible only for a JV set up with that purpose. */
+const PURPOSE_OF: Readonly<Partial<Record<Stage | InStageAction, Purpose>>> = {
+  development: 'development',
+  production: 'production',
+  disposal: 'disposal',
+  'open-modernization-order': 'modernization',
+  'open-repair-order': 'repair',
+};
+
+const OPEN_ORDER: Readonly<Record<WorkOrderKind, InStageAction>> = {
+  modernization: 'open-modernization-order',
+  repair: 'open-repair-order',
+};
+
 /** The action each command performs, as named in the lifecycle and in refusals. */
-export const COMMAND_ACTIONS: Readonly<Record<JointVentureCommandType, LifecycleAction>> = {
+const COMMAND_ACTIONS: Readonly<
+  Record<
+    Exclude<JointVentureCommandType, 'OpenWorkOrder' | 'StartOpenEndedWorkOrder'>,
+    LifecycleAction
+  >
+> = {
   EstablishJointVenture: 'establish',
   StartDevelopment: 'start-development',
   StartProduction: 'start-production',
-  StartModernization: 'start-modernization',
-  StartRepair: 'start-repair',
   StartDisposal: 'start-disposal',
-  RecordMilestone: 'record-milestone',
-  RecordBatch: 'record-batch',
-  CompleteModernization: 'complete-modernization',
-  CompleteRepair: 'complete-repair',
-  RecordDisposalLot: 'record-disposal-lot',
   CompleteDisposal: 'complete-disposal',
   DissolveJointVenture: 'dissolve',
+  RecordMilestone: 'record-milestone',
+  RecordBatch: 'record-batch',
+  RecordDisposalLot: 'record-disposal-lot',
+  RecordWorkOrderProgress: 'record-work-order-progress',
+  CompleteWorkOrder: 'complete-work-order',
+  CancelWorkOrder: 'cancel-work-order',
+  CompleteOpenEndedWorkOrder: 'complete-work-order',
+  CorrectFact: 'correct-fact',
   AdmitPartner: 'admit-partner',
   WithdrawPartner: 'withdraw-partner',
   ReallocateShares: 'reallocate-shares',
@@ -101,29 +130,34 @@ export const COMMAND_ACTIONS: Readonly<Record<JointVentureCommandType, Lifecycle
   RegisterIpResult: 'register-ip-result',
 };
 
-function isPurpose(phase: Phase): phase is Phase & Purpose {
-  return (PURPOSES as readonly string[]).includes(phase);
+/** The action a command performs; opening a work order is named by its (valid) kind. */
+export function actionOf(command: JointVentureCommand): LifecycleAction {
+  if (command.type === 'OpenWorkOrder' || command.type === 'StartOpenEndedWorkOrder')
+    return OPEN_ORDER[(command as CommandOf<'OpenWorkOrder'>).data.kind];
+  return COMMAND_ACTIONS[command.type];
 }
 
-/** A phase named by a purpose can be entered only by a JV set up with that purpose. */
-function mayEnter(state: ExistingJointVenture, phase: Phase): boolean {
-  return !isPurpose(phase) || state.purposes.includes(phase);
+/** A stage or action named by a purpose is allowed only to a JV set up with that purpose. */
+function purposeAllows(state: ExistingJointVenture, named: Stage | InStageAction): boolean {
+  const purpose = PURPOSE_OF[named];
+  return purpose === undefined || state.purposes.includes(purpose);
 }
 
-/** Lifecycle transitions allowed from the JV's phase, given its purposes. */
+/** Lifecycle transitions allowed from the JV's stage, given its purposes. */
 export function allowedTransitions(state: ExistingJointVenture): TransitionAction[] {
-  return TRANSITIONS[state.phase].filter((t) => mayEnter(state, t.to)).map((t) => t.action);
+  return TRANSITIONS[state.stage].filter((t) => purposeAllows(state, t.to)).map((t) => t.action);
 }
 
-/** In-phase actions allowed in a phase; none in a terminal one. */
-export function allowedInPhaseActions(phase: Phase): InPhaseAction[] {
-  if (isTerminal(phase)) return [];
-  return [...(PHASE_ONLY_ACTIONS[phase] ?? []), ...COMMON_ACTIONS];
+/** In-stage actions allowed in a stage (given the purposes, when a JV is named); none in a terminal one. */
+export function allowedInStageActions(stage: Stage, state?: ExistingJointVenture): InStageAction[] {
+  if (isTerminal(stage)) return [];
+  const actions = [...(STAGE_ONLY_ACTIONS[stage] ?? []), ...COMMON_ACTIONS];
+  return state === undefined ? actions : actions.filter((a) => purposeAllows(state, a));
 }
 
-/** Everything the JV may do next: its allowed transitions, then its in-phase actions. */
-export function allowedActions(state: ExistingJointVenture): (TransitionAction | InPhaseAction)[] {
-  return [...allowedTransitions(state), ...allowedInPhaseActions(state.phase)];
+/** Everything the JV may do next: its allowed transitions, then its in-stage actions. */
+export function allowedActions(state: ExistingJointVenture): (TransitionAction | InStageAction)[] {
+  return [...allowedTransitions(state), ...allowedInStageActions(state.stage, state)];
 }
 
 export function isAllowed(state: ExistingJointVenture, action: LifecycleAction): boolean {
@@ -131,23 +165,19 @@ export function isAllowed(state: ExistingJointVenture, action: LifecycleAction):
 }
 
 /**
- * The phase each event moves a JV into; every other event leaves the phase as it is. The one
+ * The stage each event moves a JV into; every other event leaves the stage as it is. The one
  * place this is written: `evolve`, the read models and the notifications read it from here.
  */
-export const PHASE_ENTERED_BY: Readonly<Partial<Record<JointVentureEventType, Phase>>> = {
+export const STAGE_ENTERED_BY: Readonly<Partial<Record<JointVentureEventType, Stage>>> = {
   JointVentureEstablished: 'established',
   DevelopmentStarted: 'development',
   ProductionStarted: 'production',
-  ModernizationStarted: 'modernization',
-  ModernizationCompleted: 'production',
-  RepairStarted: 'repair',
-  RepairCompleted: 'production',
   DisposalStarted: 'disposal',
   DisposalCompleted: 'closed',
   JointVentureDissolved: 'dissolved',
 };
 
-/** The phase an event of this type enters, or undefined when it records something in-phase. */
-export function phaseEnteredBy(type: JointVentureEventType): Phase | undefined {
-  return PHASE_ENTERED_BY[type];
+/** The stage an event of this type enters, or undefined when it records something in-stage. */
+export function stageEnteredBy(type: JointVentureEventType): Stage | undefined {
+  return STAGE_ENTERED_BY[type];
 }

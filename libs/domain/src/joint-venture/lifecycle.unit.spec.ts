@@ -1,45 +1,35 @@
-import { established, HISTORY } from './decider.fixtures';
-import { foldEvents } from './evolve';
-import {
-  allowedInPhaseActions,
-  allowedTransitions,
-  COMMAND_ACTIONS,
-  TRANSITIONS,
-} from './lifecycle';
-import { PHASES } from './phases';
-import type { ExistingJointVenture } from './state';
+import { established, existing, HISTORY } from './decider.fixtures';
+import { allowedInStageActions, allowedTransitions, actionOf, TRANSITIONS } from './lifecycle';
+import { STAGES } from './stages';
 
 const COMMON = [
+  'correct-fact',
   'admit-partner',
   'withdraw-partner',
   'reallocate-shares',
   'add-product-line',
   'register-ip-result',
 ];
-
-const stateIn = (history: Parameters<typeof foldEvents>[0]) =>
-  foldEvents(history) as ExistingJointVenture;
+const UPKEEP = ['record-work-order-progress', 'complete-work-order', 'cancel-work-order'];
 
 describe('lifecycle table', () => {
   it.each([
     ['established', ['start-development', 'start-production', 'dissolve']],
     ['development', ['start-production', 'dissolve']],
-    ['production', ['start-modernization', 'start-repair', 'start-disposal', 'dissolve']],
-    ['modernization', ['complete-modernization', 'dissolve']],
-    ['repair', ['complete-repair', 'dissolve']],
+    ['production', ['start-disposal', 'dissolve']],
     ['disposal', ['complete-disposal', 'dissolve']],
     ['closed', []],
     ['dissolved', []],
-  ] as const)('from %s a fully-purposed JV may %p', (phase, expected) => {
-    expect(allowedTransitions(stateIn(HISTORY[phase]))).toEqual(expected);
+  ] as const)('from %s a fully-purposed JV may %p', (stage, expected) => {
+    expect(allowedTransitions(existing(...HISTORY[stage]))).toEqual(expected);
   });
 
-  it('drops transitions into phases the JV has no purpose for', () => {
-    expect(allowedTransitions(stateIn([established(['development'])]))).toEqual([
+  it('drops transitions into stages the JV has no purpose for', () => {
+    expect(allowedTransitions(existing(established(['development'])))).toEqual([
       'start-development',
       'dissolve',
     ]);
-    expect(allowedTransitions(stateIn([established(['production', 'repair'])]))).toEqual([
+    expect(allowedTransitions(existing(established(['production', 'repair'])))).toEqual([
       'start-production',
       'dissolve',
     ]);
@@ -48,30 +38,48 @@ describe('lifecycle table', () => {
   it.each([
     ['established', COMMON],
     ['development', ['record-milestone', ...COMMON]],
-    ['production', ['record-batch', ...COMMON]],
-    ['modernization', COMMON],
-    ['repair', COMMON],
-    ['disposal', ['record-disposal-lot', ...COMMON]],
+    [
+      'production',
+      ['record-batch', 'open-modernization-order', 'open-repair-order', ...UPKEEP, ...COMMON],
+    ],
+    ['disposal', ['record-disposal-lot', ...UPKEEP, ...COMMON]],
     ['closed', []],
     ['dissolved', []],
-  ] as const)('in %s the in-phase actions allowed are %p', (phase, expected) => {
-    expect(allowedInPhaseActions(phase)).toEqual(expected);
+  ] as const)('in %s the in-stage actions allowed are %p', (stage, expected) => {
+    expect(allowedInStageActions(stage)).toEqual(expected);
   });
 
-  it('gives every phase a row, and only terminal phases an empty one', () => {
-    const empty = PHASES.filter((phase) => TRANSITIONS[phase].length === 0);
+  it('offers only the work orders the JV has a purpose for', () => {
+    const jv = existing(established(['production', 'repair']));
+    expect(allowedInStageActions('production', jv)).toEqual([
+      'record-batch',
+      'open-repair-order',
+      ...UPKEEP,
+      ...COMMON,
+    ]);
+  });
+
+  it('gives every stage a row, and only terminal stages an empty one', () => {
+    const empty = STAGES.filter((stage) => TRANSITIONS[stage].length === 0);
     expect(empty).toEqual(['closed', 'dissolved']);
   });
 
-  it('names each command by its action', () => {
-    expect(COMMAND_ACTIONS).toMatchObject({
-      EstablishJointVenture: 'establish',
-      StartDevelopment: 'start-development',
-      RecordBatch: 'record-batch',
-      CompleteModernization: 'complete-modernization',
-      RecordDisposalLot: 'record-disposal-lot',
-      DissolveJointVenture: 'dissolve',
-      RegisterIpResult: 'register-ip-result',
-    });
+  it('names each command by its action, a work order by its kind', () => {
+    const base = { jointVentureId: 'x', now: '2025-01-01T00:00:00Z' };
+    expect(actionOf({ ...base, type: 'StartDevelopment', data: {} })).toBe('start-development');
+    expect(actionOf({ ...base, type: 'CorrectFact', data: { reverses: 1, reason: 'x' } })).toBe(
+      'correct-fact',
+    );
+    const order = { workOrderId: 'w', kind: 'repair' as const };
+    expect(actionOf({ ...base, type: 'StartOpenEndedWorkOrder', data: order })).toBe(
+      'open-repair-order',
+    );
+    expect(
+      actionOf({
+        ...base,
+        type: 'OpenWorkOrder',
+        data: { ...order, kind: 'modernization', productCode: 'T', quantity: 1 },
+      }),
+    ).toBe('open-modernization-order');
   });
 });

@@ -44,6 +44,17 @@ export class Violations {
     return this.add(field, `must not lie in the future (today is ${now.slice(0, 10)})`);
   }
 
+  /**
+   * When a fact of this JV took effect: a calendar date, not before the decision that set the
+   * JV up, not after today (a day's tolerance for time zones).
+   */
+  effectiveDate(field: string, value: unknown, decisionDate: string, now: string): this {
+    if (!isCalendarDate(value)) return this.add(field, 'must be a date as YYYY-MM-DD');
+    if (value < decisionDate)
+      return this.add(field, `must not lie before the decision date ${decisionDate}`);
+    return this.notInFuture(field, value, now);
+  }
+
   throwIfInvalid(): void {
     if (!this.isEmpty) throw new InvalidCommandError([...this.list]);
   }
@@ -60,6 +71,15 @@ export const isPositiveInteger = (value: unknown): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** `YYYY-MM-DD` naming a day that exists (2024-02-29, not 2023-02-29). */
+export const isCalendarDate = (value: unknown): value is string =>
+  typeof value === 'string' &&
+  CALENDAR_DATE.test(value) &&
+  !Number.isNaN(Date.parse(value)) &&
+  new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
@@ -144,21 +164,6 @@ export function checkKnownProduct(
   }
 }
 
-/** Modernization, repair and disposal can only touch units that are in service. */
-export function checkInService(
-  jv: ExistingJointVenture,
-  code: string,
-  quantity: number,
-  verb: string,
-): void {
-  const inService = jv.units[code]?.inService ?? 0;
-  if (quantity > inService) {
-    new Violations()
-      .add('quantity', `cannot ${verb} ${quantity} units of ${code}: ${inService} in service`)
-      .throwIfBroken();
-  }
-}
-
 /** Checks an allocation naming exactly `after`, then the partnership rule on `after`. */
 export function checkPartnerChange(
   v: Violations,
@@ -179,7 +184,7 @@ export function checkPartnerChange(
 
 /**
  * Product lines may be empty at establishment, even with the production purpose: a line can
- * be added in any non-terminal phase, and every batch must name a known line anyway.
+ * be added in any non-terminal stage, and every batch must name a known line anyway.
  */
 export function checkEstablishment(data: EstablishJointVenture['data'], now: string): void {
   const { name, decision, purposes, partners, productLines } = data;

@@ -32,3 +32,16 @@ export type ShareAllocation = Readonly<{ enterpriseCode: string; shareBasisPoint
 export type RightsHolder = ShareAllocation;
 
 export type ProductLine = Readonly<{ productCode: string; name: string; standard?: string }>;
+
+/** What a work order does to the units it takes out of service. */
+export const WORK_ORDER_KINDS = ['modernization', 'repair'] as const;
+export type WorkOrderKind = (typeof WORK_ORDER_KINDS)[number];
+
+/**
+ * The version of a product's units, a free label (`B3`, `B3M`); `null` when it was never
+ * recorded (every unit of release 0.1.0, and any batch recorded without one).
+ */
+export type ProductVersion = string | null;
+
+/** A calendar date, `YYYY-MM-DD`: when a fact took effect. */
+export type EffectiveDate = string;

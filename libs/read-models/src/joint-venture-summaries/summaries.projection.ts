@@ -1,18 +1,20 @@
 /**
- * JointVentureSummaries: what the list of JVs shows and filters on. Every update is
- * conditioned on the JV's last applied revision, so a redelivered event changes nothing.
+ * JointVentureSummaries: what the list of JVs shows and filters on (its unit totals are summed
+ * from JointVentureDetails' unit changes). Every update is conditioned on the JV's last applied
+ * revision, so a redelivered event changes nothing.
  */
-import { phaseEnteredBy, type JointVentureEstablished } from '@app/domain';
+import { stageEnteredBy, type JointVentureEstablished } from '@app/domain';
 import type { Kysely } from 'kysely';
 import type { ProjectedEvent, Projection } from '../projection';
 import type { ReadModelDb } from '../read-model-db';
-import { SUMMARY_TABLES, createSummaryIndexes, type SummaryProductRow } from './summaries.tables';
+import { SUMMARY_TABLES, createSummaryIndexes } from './summaries.tables';
 
 type Db = Kysely<ReadModelDb>;
-type UnitCount = 'produced' | 'modernized' | 'repaired' | 'disposed';
 
 export const jointVentureSummaries: Projection = {
   name: 'JointVentureSummaries',
+  // 2: the stage instead of the phase, totals moved to the dated unit changes (issue 13).
+  shape: 2,
   tables: SUMMARY_TABLES,
   createIndexes: createSummaryIndexes,
 
@@ -22,14 +24,6 @@ export const jointVentureSummaries: Projection = {
 
     const jvId = event.jointVentureId;
     switch (event.type) {
-      case 'BatchProduced':
-        return count(db, jvId, event.data.productCode, 'produced', event.data.quantity);
-      case 'ModernizationCompleted':
-        return count(db, jvId, event.data.productCode, 'modernized', event.data.quantity);
-      case 'RepairCompleted':
-        return count(db, jvId, event.data.productCode, 'repaired', event.data.quantity);
-      case 'UnitsDisposed':
-        return count(db, jvId, event.data.productCode, 'disposed', event.data.quantity);
       case 'PartnerAdmitted': {
         const { enterpriseCode, memberState } = event.data.partner;
         await db
@@ -49,21 +43,26 @@ export const jointVentureSummaries: Projection = {
       case 'ProductLineAdded':
         await db
           .insertInto('jv_summary_products')
-          .values(emptyTotals(jvId, event.data.productCode, event.data.name))
+          .values({ jv_id: jvId, product_code: event.data.productCode, name: event.data.name })
           .onConflict((oc) => oc.columns(['jv_id', 'product_code']).doNothing())
           .execute();
         return;
       case 'DevelopmentStarted':
       case 'ProductionStarted':
-      case 'ModernizationStarted':
-      case 'RepairStarted':
       case 'DisposalStarted':
       case 'DisposalCompleted':
       case 'JointVentureDissolved':
       case 'DevelopmentMilestoneReached':
+      case 'BatchProduced':
+      case 'UnitsDisposed':
+      case 'WorkOrderOpened':
+      case 'WorkOrderProgressed':
+      case 'WorkOrderCompleted':
+      case 'WorkOrderCancelled':
+      case 'FactReversed':
       case 'SharesReallocated':
       case 'IntellectualPropertyRegistered':
-        // Phase, version and time were set by the claim; nothing else of these is listed.
+        // Stage, version and time were set by the claim; nothing else of these is listed.
         return;
       default: {
         const _exhaustive: never = event;
@@ -82,7 +81,7 @@ async function establish(db: Db, event: ProjectedEvent<JointVentureEstablished>)
       id: jvId,
       name,
       search_name: name.toLowerCase(),
-      phase: 'established',
+      stage: 'established',
       purposes: JSON.stringify(purposes),
       decision_reference: decision.reference,
       decision_date: decision.date,
@@ -110,59 +109,26 @@ async function establish(db: Db, event: ProjectedEvent<JointVentureEstablished>)
   if (productLines.length > 0) {
     await db
       .insertInto('jv_summary_products')
-      .values(productLines.map((line) => emptyTotals(jvId, line.productCode, line.name)))
+      .values(productLines.map((l) => ({ jv_id: jvId, product_code: l.productCode, name: l.name })))
       .execute();
   }
 }
 
 /**
- * Moves the summary to this event's revision (and phase, if it enters one); false when the
+ * Moves the summary to this event's revision (and stage, if it enters one); false when the
  * JV is unknown or already at or past this revision, in which case nothing else may change.
  */
 async function claim(db: Db, event: ProjectedEvent): Promise<boolean> {
-  const phase = phaseEnteredBy(event.type);
+  const stage = stageEnteredBy(event.type);
   const result = await db
     .updateTable('jv_summaries')
     .set({
       version: event.revision,
       updated_at: event.metadata.recordedAt,
-      ...(phase === undefined ? {} : { phase }),
+      ...(stage === undefined ? {} : { stage }),
     })
     .where('id', '=', event.jointVentureId)
     .where('version', '<', event.revision)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
-}
-
-async function count(
-  db: Db,
-  jvId: string,
-  productCode: string,
-  column: UnitCount,
-  quantity: number,
-): Promise<void> {
-  // In service = produced - disposed, kept as a column so the list needs no arithmetic.
-  const inServiceDelta = column === 'produced' ? quantity : column === 'disposed' ? -quantity : 0;
-  await db
-    .updateTable('jv_summary_products')
-    .set((eb) => ({
-      [column]: eb(eb.ref(column), '+', quantity),
-      in_service: eb(eb.ref('in_service'), '+', inServiceDelta),
-    }))
-    .where('jv_id', '=', jvId)
-    .where('product_code', '=', productCode)
-    .execute();
-}
-
-function emptyTotals(jvId: string, productCode: string, name: string): SummaryProductRow {
-  return {
-    jv_id: jvId,
-    product_code: productCode,
-    name,
-    produced: 0,
-    modernized: 0,
-    repaired: 0,
-    disposed: 0,
-    in_service: 0,
-  };
 }

@@ -1,4 +1,4 @@
-import { foldEvents, type JointVentureEvent } from '@app/domain';
+import { foldEvents, NO_UNITS, type JointVentureEvent } from '@app/domain';
 import { JointVentureQueries } from '../queries/joint-venture.queries';
 import { JointVentureHistory, recorded } from '@test/support/joint-venture-history';
 import {
@@ -7,9 +7,12 @@ import {
   snapshot,
   type TestReadModels,
 } from '../testing/read-model-test-db';
+import { jointVentureDetails } from '../joint-venture-details/details.projection';
 import { jointVentureSummaries } from './summaries.projection';
 
 const only = [jointVentureSummaries];
+/** The list's totals are summed from the details' unit changes. */
+const withTotals = [jointVentureSummaries, jointVentureDetails];
 
 describe('JointVentureSummaries projection', () => {
   let readModels: TestReadModels;
@@ -21,33 +24,55 @@ describe('JointVentureSummaries projection', () => {
   });
   afterEach(() => readModels.close());
 
-  it('summarises a whole lifecycle: phase, current member states, totals per product code', async () => {
+  it('summarises a whole lifecycle: stage, current member states, totals per product code', async () => {
     const jv = new JointVentureHistory().fullLifecycle();
 
-    await project(readModels.db, recorded(jv.events), only);
+    await project(readModels.db, recorded(jv.events), withTotals);
 
     const { items } = await queries.list();
     expect(items).toEqual([
       {
         id: jv.id,
         name: 'Heavy Armour JV',
-        phase: 'closed',
+        stage: 'closed',
         purposes: ['development', 'production', 'modernization', 'repair', 'disposal'],
         decision: { reference: 'IMEC-21/4', date: '2021-05-20' },
         memberStates: ['KZ', 'RU'],
         establishedAt: '2024-01-01T08:00:00.000Z',
-        updatedAt: '2024-01-17T08:00:00.000Z',
-        version: 16,
+        updatedAt: '2024-01-19T08:00:00.000Z',
+        version: 18,
         totals: [
-          { productCode: 'MZKT-7930', name: 'Heavy wheeled chassis', ...units(4, 0, 0, 0, 4) },
-          { productCode: 'ORLAN-30', name: 'Reconnaissance drone', ...units(0, 0, 0, 0, 0) },
-          { productCode: 'T-72B3', name: 'Main battle tank', ...units(10, 3, 2, 4, 6) },
+          {
+            productCode: 'MZKT-7930',
+            name: 'Heavy wheeled chassis',
+            ...units({ produced: 4, inService: 4 }),
+          },
+          { productCode: 'ORLAN-30', name: 'Reconnaissance drone', ...units({}) },
+          {
+            productCode: 'T-72B3',
+            name: 'Main battle tank',
+            ...units({ produced: 10, inService: 6, disposed: 4, upgraded: 3, repaired: 2 }),
+          },
         ],
       },
     ]);
   });
 
-  it("agrees with the domain's evolve on the phase after every event", async () => {
+  it('lists a JV of release 0.1.0 with the totals 0.1.0 counted', async () => {
+    const jv = new JointVentureHistory().release010Lifecycle();
+
+    await project(readModels.db, recorded(jv.events), withTotals);
+
+    const [item] = (await queries.list()).items;
+    expect(item.stage).toBe('closed');
+    expect(item.totals.find((t) => t.productCode === 'T-72B3')).toEqual({
+      productCode: 'T-72B3',
+      name: 'Main battle tank',
+      ...units({ produced: 10, inService: 6, disposed: 4, upgraded: 3, repaired: 2 }),
+    });
+  });
+
+  it("agrees with the domain's evolve on the stage after every event", async () => {
     const jv = new JointVentureHistory().fullLifecycle();
     const events = recorded(jv.events);
 
@@ -55,9 +80,9 @@ describe('JointVentureSummaries projection', () => {
       await project(readModels.db, events.slice(n - 1, n), only);
       const state = foldEvents(jv.events.slice(0, n) as unknown as JointVentureEvent[]);
       const [summary] = (await queries.list()).items;
-      expect({ version: summary.version, phase: summary.phase }).toEqual({
+      expect({ version: summary.version, stage: summary.stage }).toEqual({
         version: n - 1,
-        phase: state.status === 'existing' ? state.phase : undefined,
+        stage: state.status === 'existing' ? state.stage : undefined,
       });
     }
   });
@@ -92,12 +117,7 @@ describe('JointVentureSummaries projection', () => {
   });
 });
 
-function units(
-  produced: number,
-  modernized: number,
-  repaired: number,
-  disposed: number,
-  inService: number,
-) {
-  return { produced, modernized, repaired, disposed, inService };
+function units(counts: Partial<Record<string, number>>) {
+  const { versions: _, ...none } = NO_UNITS;
+  return { ...none, ...counts };
 }

@@ -12,7 +12,7 @@ export const SUMMARIES = defineTable(
      * are often Cyrillic.
      */
     search_name: 'text',
-    phase: 'text',
+    stage: 'text',
     /** JSON array of purposes. */
     purposes: 'text',
     decision_reference: 'text',
@@ -33,19 +33,10 @@ export const SUMMARY_PARTNERS = defineTable(
   ['jv_id', 'enterprise_code'],
 );
 
+/** The JV's product lines; their unit totals are summed from `jv_unit_changes` (JointVentureDetails). */
 export const SUMMARY_PRODUCTS = defineTable(
   'jv_summary_products',
-  {
-    jv_id: 'text',
-    product_code: 'text',
-    name: 'text',
-    produced: 'integer',
-    modernized: 'integer',
-    repaired: 'integer',
-    disposed: 'integer',
-    /** produced - disposed, kept so the list needs no arithmetic. */
-    in_service: 'integer',
-  },
+  { jv_id: 'text', product_code: 'text', name: 'text' },
   ['jv_id', 'product_code'],
 );
 
@@ -65,10 +56,10 @@ export async function createSummaryIndexes(schema: SchemaModule): Promise<void> 
     .columns(['established_at', 'id'])
     .execute();
   await schema
-    .createIndex('jv_summaries_phase_idx')
+    .createIndex('jv_summaries_stage_idx')
     .ifNotExists()
     .on('jv_summaries')
-    .columns(['phase', 'established_at', 'id'])
+    .columns(['stage', 'established_at', 'id'])
     .execute();
   await schema
     .createIndex('jv_summary_partners_state_idx')

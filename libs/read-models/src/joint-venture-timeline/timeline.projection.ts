@@ -1,21 +1,25 @@
 /**
- * JointVentureTimeline: how long each JV spent in each phase, for the auditors' timeline.
+ * JointVentureTimeline: how long each JV spent in each stage, for the auditors' timeline,
+ * measured between the recording times of the events that entered them (each period also
+ * says when its stage took effect).
  * Periods are keyed by the revision that entered them, which makes every write idempotent:
  * a replayed event finds its period already there and no older period left open.
  */
-import { phaseEnteredBy } from '@app/domain';
+import { effectiveDateOf, stageEnteredBy } from '@app/domain';
 import type { Projection } from '../projection';
 import { TIMELINE_TABLES } from './timeline.tables';
 
 export const jointVentureTimeline: Projection = {
   name: 'JointVentureTimeline',
+  // 2: stages instead of phases, and when each took effect (issue 13).
+  shape: 2,
   tables: TIMELINE_TABLES,
   // Looked up by primary key prefix (jv_id) only.
   createIndexes: async () => undefined,
 
   async handle(db, event) {
-    const phase = phaseEnteredBy(event.type);
-    if (phase === undefined) return;
+    const stage = stageEnteredBy(event.type);
+    if (stage === undefined) return;
     const jvId = event.jointVentureId;
     const at = event.metadata.recordedAt;
 
@@ -42,7 +46,8 @@ export const jointVentureTimeline: Projection = {
       .values({
         jv_id: jvId,
         entered_at_version: event.revision,
-        phase,
+        stage,
+        entered_on: effectiveDateOf(event),
         entered_at: at,
         left_at: null,
         duration_seconds: null,

@@ -24,25 +24,47 @@ describe('JointVentureTimeline projection', () => {
   });
   afterEach(() => readModels.close());
 
-  it('records one period per phase entered, closed when the next begins', async () => {
+  it('records one period per stage entered, closed when the next begins', async () => {
     const jv = new JointVentureHistory().fullLifecycle();
 
     await project(readModels.db, recorded(jv.events), only);
 
     expect(await queries.timeline(jv.id)).toEqual([
-      period('established', 0, jan(1), jan(2), DAY),
+      period('established', 0, jan(1), jan(2), DAY, '2021-05-20'),
       period('development', 1, jan(2), jan(4), 2 * DAY),
-      period('production', 3, jan(4), jan(11), 7 * DAY),
-      period('modernization', 10, jan(11), jan(12), DAY),
-      period('production', 11, jan(12), jan(13), DAY),
-      period('repair', 12, jan(13), jan(14), DAY),
-      period('production', 13, jan(14), jan(15), DAY),
-      period('disposal', 14, jan(15), jan(17), 2 * DAY),
-      period('closed', 16, jan(17), null, null),
+      period('production', 3, jan(4), jan(17), 13 * DAY),
+      period('disposal', 16, jan(17), jan(19), 2 * DAY),
+      period('closed', 18, jan(19), null, null),
     ]);
   });
 
-  it('keeps the current phase open and ends in dissolved when a JV is dissolved', async () => {
+  it('reads the phases of release 0.1.0 as stages: a modernization or a repair stays in production', async () => {
+    const jv = new JointVentureHistory().release010Lifecycle();
+
+    await project(readModels.db, recorded(jv.events), only);
+
+    expect((await queries.timeline(jv.id))?.map((p) => [p.stage, p.enteredAtVersion])).toEqual([
+      ['established', 0],
+      ['development', 1],
+      ['production', 3],
+      ['disposal', 14],
+      ['closed', 16],
+    ]);
+  });
+
+  it('says when a stage took effect, beside when it was recorded', async () => {
+    const jv = new JointVentureHistory()
+      .established({}, '2024-03-01T10:00:00.000Z')
+      .record('ProductionStarted', { effectiveOn: '2023-12-01' }, '2024-03-01T10:30:00.000Z');
+    await project(readModels.db, recorded(jv.events), only);
+    expect((await queries.timeline(jv.id))?.[1]).toMatchObject({
+      stage: 'production',
+      enteredOn: '2023-12-01',
+      enteredAt: '2024-03-01T10:30:00.000Z',
+    });
+  });
+
+  it('keeps the current stage open and ends in dissolved when a JV is dissolved', async () => {
     const jv = new JointVentureHistory()
       .established({}, '2024-03-01T10:00:00.000Z')
       .record('ProductionStarted', {}, '2024-03-01T10:30:00.500Z');
@@ -54,7 +76,14 @@ describe('JointVentureTimeline projection', () => {
 
     expect(open?.at(-1)).toEqual(period('production', 1, '2024-03-01T10:30:00.500Z', null, null));
     expect(await queries.timeline(jv.id)).toEqual([
-      period('established', 0, '2024-03-01T10:00:00.000Z', '2024-03-01T10:30:00.500Z', 1800.5),
+      period(
+        'established',
+        0,
+        '2024-03-01T10:00:00.000Z',
+        '2024-03-01T10:30:00.500Z',
+        1800.5,
+        '2021-05-20',
+      ),
       period('production', 1, '2024-03-01T10:30:00.500Z', '2024-03-02T10:30:00.500Z', DAY),
       period('dissolved', 2, '2024-03-02T10:30:00.500Z', null, null),
     ]);
@@ -77,11 +106,12 @@ describe('JointVentureTimeline projection', () => {
 });
 
 function period(
-  phase: string,
+  stage: string,
   enteredAtVersion: number,
   enteredAt: string,
   leftAt: string | null,
   durationSeconds: number | null,
+  enteredOn = enteredAt.slice(0, 10),
 ) {
-  return { phase, enteredAt, leftAt, durationSeconds, enteredAtVersion };
+  return { stage, enteredOn, enteredAt, leftAt, durationSeconds, enteredAtVersion };
 }

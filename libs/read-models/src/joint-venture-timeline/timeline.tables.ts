@@ -1,15 +1,18 @@
-/** Storage of the JointVentureTimeline read model: one row per phase a JV has been in. */
+/** Storage of the JointVentureTimeline read model: one row per stage a JV has been in. */
 import { defineTable, type TablesOf } from '@app/event-store';
 
 export const TIMELINE_PERIODS = defineTable(
   'jv_timeline_periods',
   {
     jv_id: 'text',
-    /** Revision of the event that entered the phase; with jv_id it identifies the period. */
+    /** Revision of the event that entered the stage; with jv_id it identifies the period. */
     entered_at_version: 'integer',
-    phase: 'text',
+    stage: 'text',
+    /** When the stage took effect (`YYYY-MM-DD`). */
+    entered_on: 'text',
+    /** When the event that entered it was recorded. */
     entered_at: 'text',
-    /** Null while the JV is still in this phase. */
+    /** Null while the JV is still in this stage. */
     left_at: 'text?',
     duration_seconds: 'double?',
   },

@@ -2,24 +2,26 @@
  * Reads the joint-venture read models for the API. Dialect-neutral Kysely only, so the same
  * queries run over SQLite and PostgreSQL.
  */
-import type { ExistingJointVenture, Phase, Purpose } from '@app/domain';
+import type { ExistingJointVenture, Purpose, Stage, WorkOrderStatus } from '@app/domain';
 import { sql, type Kysely } from 'kysely';
-import type { SummaryProductRow, SummaryRow } from '../joint-venture-summaries/summaries.tables';
+import { TOTAL_COLUMNS } from '../joint-venture-details/details.tables';
+import type { SummaryRow } from '../joint-venture-summaries/summaries.tables';
 import type { ReadModelDb } from '../read-model-db';
 import { decodeCursor, encodeCursor } from './cursor';
 import type {
   JointVentureDetail,
   JointVentureListItem,
   JointVenturePage,
-  PhasePeriod,
-  ProductTotals,
+  StagePeriod,
+  UnitTotals,
+  WorkOrderView,
 } from './views';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
 export type ListJointVenturesQuery = Readonly<{
-  phase?: Phase;
+  stage?: Stage;
   /** ISO 3166-1 alpha-2; JVs with at least one current partner from it. */
   memberState?: string;
   /** Case-insensitive substring of the name. */
@@ -29,6 +31,10 @@ export type ListJointVenturesQuery = Readonly<{
   /** `nextCursor` of the previous page. */
   cursor?: string;
 }>;
+
+type Total = keyof UnitTotals;
+const TOTALS = Object.keys(TOTAL_COLUMNS) as Total[];
+const NO_TOTALS = Object.fromEntries(TOTALS.map((t) => [t, 0])) as UnitTotals;
 
 export class JointVentureQueries {
   constructor(private readonly db: Kysely<ReadModelDb>) {}
@@ -44,7 +50,7 @@ export class JointVentureQueries {
     const memberState = query.memberState?.toUpperCase();
 
     let select = this.db.selectFrom('jv_summaries as s').selectAll('s');
-    if (query.phase !== undefined) select = select.where('s.phase', '=', query.phase);
+    if (query.stage !== undefined) select = select.where('s.stage', '=', query.stage);
     if (memberState !== undefined) {
       select = select.where(({ exists, selectFrom }) =>
         exists(
@@ -84,8 +90,14 @@ export class JointVentureQueries {
     return { items, nextCursor };
   }
 
-  /** The detail view of one JV, or undefined when the read model does not know it (yet). */
-  async get(id: string): Promise<JointVentureDetail | undefined> {
+  /**
+   * The detail view of one JV, or undefined when the read model does not know it (yet). With
+   * `asOf` (`YYYY-MM-DD`) its unit totals are those of the facts effective by then.
+   */
+  async get(
+    id: string,
+    options: Readonly<{ asOf?: string }> = {},
+  ): Promise<JointVentureDetail | undefined> {
     const row = await this.db
       .selectFrom('jv_details')
       .selectAll()
@@ -93,37 +105,55 @@ export class JointVentureQueries {
       .executeTakeFirst();
     if (row === undefined) return undefined;
     const state = JSON.parse(row.state) as ExistingJointVenture;
+    const asOf = options.asOf === undefined ? undefined : await this.totals([id], options.asOf);
     return {
       id: row.id,
       name: state.name,
-      phase: state.phase,
+      stage: state.stage,
       purposes: [...state.purposes],
       decision: { ...state.decision },
       memberStates: [...new Set(state.partners.map((p) => p.memberState))].sort(),
       partners: state.partners.map((p) => ({ ...p })),
       productLines: state.productLines.map((line) => {
         const units = state.units[line.productCode];
-        return {
-          productCode: line.productCode,
-          name: line.name,
-          standard: line.standard ?? null,
-          produced: units?.produced ?? 0,
-          modernized: units?.modernized ?? 0,
-          repaired: units?.repaired ?? 0,
-          disposed: units?.disposed ?? 0,
-          inService: units?.inService ?? 0,
-        };
+        const { productCode, name } = line;
+        const head = { productCode, name, standard: line.standard ?? null };
+        if (asOf !== undefined)
+          return { ...head, ...(asOf.get(`${id}\n${productCode}`) ?? NO_TOTALS) };
+        const totals = Object.fromEntries(TOTALS.map((t) => [t, units?.[t] ?? 0])) as UnitTotals;
+        return { ...head, ...totals, versions: units?.versions ?? [] };
       }),
+      openWorkOrders: state.workOrders.filter((o) => o.status === 'open').length,
       ipResults: state.ipResults.map((ip) => ({ ...ip, rightsHolders: [...ip.rightsHolders] })),
-      milestones: state.milestones.map((m) => ({ ...m })),
+      milestones: state.milestones.map(({ name, reachedOn, version }) => ({
+        name,
+        reachedOn,
+        version,
+      })),
       establishedAt: row.established_at,
       updatedAt: row.updated_at,
       version: row.version,
+      ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
     };
   }
 
-  /** The phases a JV went through, oldest first; undefined when the JV is unknown. */
-  async timeline(id: string): Promise<PhasePeriod[] | undefined> {
+  /** A JV's work orders in the order they were opened, optionally of one status; undefined when the JV is unknown. */
+  async workOrders(
+    id: string,
+    options: Readonly<{ status?: WorkOrderStatus }> = {},
+  ): Promise<WorkOrderView[] | undefined> {
+    const row = await this.db
+      .selectFrom('jv_details')
+      .select('state')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (row === undefined) return undefined;
+    const { workOrders } = JSON.parse(row.state) as ExistingJointVenture;
+    return workOrders.filter((o) => options.status === undefined || o.status === options.status);
+  }
+
+  /** The stages a JV went through, oldest first; undefined when the JV is unknown. */
+  async timeline(id: string): Promise<StagePeriod[] | undefined> {
     const rows = await this.db
       .selectFrom('jv_timeline_periods')
       .selectAll()
@@ -132,7 +162,8 @@ export class JointVentureQueries {
       .execute();
     if (rows.length === 0) return undefined;
     return rows.map((row) => ({
-      phase: row.phase as Phase,
+      stage: row.stage as Stage,
+      enteredOn: row.entered_on,
       enteredAt: row.entered_at,
       leftAt: row.left_at,
       durationSeconds: row.duration_seconds === null ? null : Number(row.duration_seconds),
@@ -140,11 +171,28 @@ export class JointVentureQueries {
     }));
   }
 
+  /** Unit totals per JV and product code (`${jvId}\n${productCode}`), of the facts effective by `asOf`. */
+  private async totals(ids: readonly string[], asOf?: string): Promise<Map<string, UnitTotals>> {
+    let select = this.db
+      .selectFrom('jv_unit_changes')
+      .select(['jv_id', 'product_code'])
+      .select((eb) => TOTALS.map((t) => eb.fn.sum<number | string>(TOTAL_COLUMNS[t]).as(t)))
+      .where('jv_id', 'in', ids);
+    if (asOf !== undefined) select = select.where('effective_on', '<=', asOf);
+    const rows = await select.groupBy(['jv_id', 'product_code']).execute();
+    return new Map(
+      rows.map((row) => [
+        `${row.jv_id}\n${row.product_code}`,
+        Object.fromEntries(TOTALS.map((t) => [t, Number(row[t] ?? 0)])) as UnitTotals,
+      ]),
+    );
+  }
+
   /** Adds member states and product totals to a page with one query each. */
   private async withChildren(rows: readonly SummaryRow[]): Promise<JointVentureListItem[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.id);
-    const [partners, products] = await Promise.all([
+    const [partners, products, totals] = await Promise.all([
       this.db
         .selectFrom('jv_summary_partners')
         .select(['jv_id', 'member_state'])
@@ -158,18 +206,25 @@ export class JointVentureQueries {
         .where('jv_id', 'in', ids)
         .orderBy('product_code')
         .execute(),
+      this.totals(ids),
     ]);
     return rows.map((row) => ({
       id: row.id,
       name: row.name,
-      phase: row.phase as Phase,
+      stage: row.stage as Stage,
       purposes: JSON.parse(row.purposes) as Purpose[],
       decision: { reference: row.decision_reference, date: row.decision_date },
       memberStates: partners.filter((p) => p.jv_id === row.id).map((p) => p.member_state),
       establishedAt: row.established_at,
       updatedAt: row.updated_at,
       version: Number(row.version),
-      totals: products.filter((p) => p.jv_id === row.id).map(toTotals),
+      totals: products
+        .filter((p) => p.jv_id === row.id)
+        .map((p) => ({
+          productCode: p.product_code,
+          name: p.name,
+          ...(totals.get(`${row.id}\n${p.product_code}`) ?? NO_TOTALS),
+        })),
     }));
   }
 }
@@ -180,16 +235,4 @@ function pageSize(limit: number | undefined): number {
     throw new RangeError(`limit must be a positive integer, got ${limit}`);
   }
   return Math.min(limit, MAX_PAGE_SIZE);
-}
-
-function toTotals(row: SummaryProductRow): ProductTotals {
-  return {
-    productCode: row.product_code,
-    name: row.name,
-    produced: Number(row.produced),
-    modernized: Number(row.modernized),
-    repaired: Number(row.repaired),
-    disposed: Number(row.disposed),
-    inService: Number(row.in_service),
-  };
 }

@@ -76,9 +76,9 @@ describe('JointVentureQueries.list', () => {
 
     beforeEach(() => add(armour, bronya, percent, underscore, withdrawn));
 
-    it('by phase', async () => {
-      expect(ids(await queries.list({ phase: 'production' }))).toEqual([percent.id, bronya.id]);
-      expect(ids(await queries.list({ phase: 'repair' }))).toEqual([]);
+    it('by stage', async () => {
+      expect(ids(await queries.list({ stage: 'production' }))).toEqual([percent.id, bronya.id]);
+      expect(ids(await queries.list({ stage: 'disposal' }))).toEqual([]);
     });
 
     it('by the member state of a current partner, in any letter case', async () => {
@@ -103,10 +103,10 @@ describe('JointVentureQueries.list', () => {
     });
 
     it('combines filters', async () => {
-      expect(ids(await queries.list({ phase: 'production', memberState: 'AM' }))).toEqual([
+      expect(ids(await queries.list({ stage: 'production', memberState: 'AM' }))).toEqual([
         percent.id,
       ]);
-      expect(ids(await queries.list({ phase: 'closed', memberState: 'KZ', q: 'heavy' }))).toEqual([
+      expect(ids(await queries.list({ stage: 'closed', memberState: 'KZ', q: 'heavy' }))).toEqual([
         withdrawn.id,
       ]);
     });

@@ -1,21 +1,26 @@
 /** What the query layer returns: plain, JSON-ready objects (instants as ISO-8601 strings). */
-import type { IpResult, Partner, Phase, Purpose } from '@app/domain';
+import type { IpResult, Partner, Purpose, Stage, VersionUnits, WorkOrder } from '@app/domain';
 
-export type ProductTotals = Readonly<{
-  productCode: string;
-  name: string;
+/** Where a product's units are, and what was done to them (see the domain's unit accounting). */
+export type UnitTotals = Readonly<{
   produced: number;
-  modernized: number;
-  repaired: number;
-  disposed: number;
-  /** produced − disposed */
   inService: number;
+  inRepair: number;
+  inModernization: number;
+  writtenOff: number;
+  disposed: number;
+  /** Units modernized to another version. */
+  upgraded: number;
+  /** Units returned to service from a repair. */
+  repaired: number;
 }>;
+
+export type ProductTotals = Readonly<{ productCode: string; name: string }> & UnitTotals;
 
 export type JointVentureListItem = Readonly<{
   id: string;
   name: string;
-  phase: Phase;
+  stage: Stage;
   purposes: Purpose[];
   decision: Readonly<{ reference: string; date: string }>;
   /** Distinct member states of the current partners, sorted. */
@@ -34,31 +39,44 @@ export type JointVenturePage = Readonly<{
   nextCursor: string | null;
 }>;
 
-export type ProductLineDetail = ProductTotals & Readonly<{ standard: string | null }>;
+export type ProductLineDetail = ProductTotals &
+  Readonly<{
+    standard: string | null;
+    /** Per version, in the order each first appeared; only in the current detail, not as of a date. */
+    versions?: readonly VersionUnits[];
+  }>;
 
 export type JointVentureDetail = Readonly<{
   id: string;
   name: string;
-  phase: Phase;
+  stage: Stage;
   purposes: Purpose[];
   decision: Readonly<{ reference: string; date: string }>;
   memberStates: string[];
   partners: Partner[];
   /** In the order they were added. */
   productLines: ProductLineDetail[];
+  openWorkOrders: number;
   ipResults: IpResult[];
-  milestones: Readonly<{ name: string; reachedOn: string }>[];
+  /** With the version that recorded each (what a correction names). */
+  milestones: Readonly<{ name: string; reachedOn: string; version: number }>[];
   establishedAt: string;
   updatedAt: string;
   version: number;
+  /** Present when the unit totals are as of that date (by the facts' effective dates). */
+  asOf?: string;
 }>;
 
-export type PhasePeriod = Readonly<{
-  phase: Phase;
+export type WorkOrderView = WorkOrder;
+
+export type StagePeriod = Readonly<{
+  stage: Stage;
+  /** When the stage took effect. */
+  enteredOn: string;
   enteredAt: string;
-  /** Null while the JV is in this phase (and forever for a terminal one). */
+  /** Null while the JV is in this stage (and forever for a terminal one). */
   leftAt: string | null;
   durationSeconds: number | null;
-  /** Revision of the event that entered the phase. */
+  /** Revision of the event that entered the stage. */
   enteredAtVersion: number;
 }>;

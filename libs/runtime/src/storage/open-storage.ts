@@ -1,6 +1,7 @@
 import {
   createSqliteKysely,
   KurrentDbEventStore,
+  migrateConsumerTables,
   openSqlite,
   SqlCheckpointStore,
   SqlDatabase,
@@ -73,8 +74,10 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
     sqlConnection.close();
   };
   try {
-    await migrateReadModels(readModels);
+    // Legacy checkpoints first: a read model whose shape changed must then forget its checkpoint.
+    await migrateConsumerTables(readModels.schema);
     await adoptLegacyCheckpoints(sql.tables());
+    await migrateReadModels(readModels);
   } catch (error) {
     await close();
     throw error;

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { createPostgresDb } from '@app/event-store';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, type KyselyPlugin } from 'kysely';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,8 +19,6 @@ type Backend = Readonly<{
   dialect: LogStoreDialect;
   /** A fresh database; `connect` opens another connection to it. */
   create: () => Promise<{ connect: () => Kysely<LogTables>; drop: () => Promise<void> }>;
-  /** Makes the next write to transparency_heads fail, inside the append's transaction. */
-  failHeadsWrites: (db: Kysely<LogTables>) => Promise<void>;
 }>;
 
 const sqlite: Backend = {
@@ -36,12 +34,20 @@ const sqlite: Backend = {
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   },
-  failHeadsWrites: async (db) => {
-    const trigger = sql`CREATE TRIGGER fail_heads BEFORE INSERT ON transparency_heads
-      BEGIN SELECT RAISE(ABORT, 'injected failure'); END`;
-    await trigger.execute(db);
-  },
 };
+
+/**
+ * Makes every insert into `table` fail before it reaches the database, inside whatever
+ * transaction issued it (the store's own instance with this plugin shares its driver).
+ */
+const failingInsertsInto = (table: string): KyselyPlugin => ({
+  transformQuery: ({ node }) => {
+    if (node.kind === 'InsertQueryNode' && JSON.stringify(node.into).includes(`"${table}"`))
+      throw new Error('injected failure');
+    return node;
+  },
+  transformResult: async ({ result }) => result,
+});
 
 /** PostgreSQL from the test harness, a fresh database per test (`connect` pools to it). */
 const postgres = (pg: () => SuitePostgres): Backend => ({
@@ -58,14 +64,6 @@ const postgres = (pg: () => SuitePostgres): Backend => ({
         await Promise.all(opened.map((db) => db.destroy()));
       },
     };
-  },
-  failHeadsWrites: async (db) => {
-    await sql`CREATE FUNCTION fail_heads() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql`.execute(
-      db,
-    );
-    await sql`CREATE TRIGGER fail_heads BEFORE INSERT ON transparency_heads FOR EACH ROW EXECUTE FUNCTION fail_heads()`.execute(
-      db,
-    );
   },
 });
 
@@ -115,8 +113,10 @@ function runSuite(backend: Backend): void {
       try {
         const log = new TransparencyLog(harness.store);
         const before = await log.append(entriesFor(0, 30), 'position-30');
-        await backend.failHeadsWrites(harness.db);
-        await expect(log.append(entriesFor(30, 20), 'position-50')).rejects.toThrow(
+        const failing = new TransparencyLog(
+          new KyselyLogStore(harness.db.withPlugin(failingInsertsInto('transparency_heads'))),
+        );
+        await expect(failing.append(entriesFor(30, 20), 'position-50')).rejects.toThrow(
           'injected failure',
         );
         expect(await log.state()).toEqual(before);

@@ -1,10 +1,12 @@
 import { IP_RESULT_KINDS } from '@app/domain';
-import { ApiProperty, IntersectionType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import {
+  FactRequest,
   IsAllocation,
   IsCalendarDate,
   IsProductCode,
+  IsProductVersion,
   IsQuantity,
   IsText,
   ProductLineDto,
@@ -12,6 +14,7 @@ import {
   ShareAllocationDto,
 } from '../shared/common.dto';
 
+/** Takes effect on `reachedOn`. */
 export class RecordMilestoneRequest extends ReasonDto {
   @ApiProperty({ example: 'Prototype passed state trials' })
   @IsText(200)
@@ -22,16 +25,24 @@ export class RecordMilestoneRequest extends ReasonDto {
   reachedOn!: string;
 }
 
+/** Takes effect on `producedOn`. */
 export class RecordBatchRequest extends ReasonDto {
   @ApiProperty({ example: 'MZKT-7930', description: 'one of the JV product lines' })
   @IsProductCode()
   productCode!: string;
 
+  @ApiPropertyOptional({
+    example: 'v1',
+    description: 'the version built; absent when not recorded',
+  })
+  @IsProductVersion()
+  productVersion?: string;
+
   @ApiProperty({ example: 40, minimum: 1 })
   @IsQuantity()
   quantity!: number;
 
-  @ApiProperty({ example: 'B-2025-001' })
+  @ApiProperty({ example: 'B-2025-001', description: "unique among the JV's batches" })
   @IsText(60)
   batchReference!: string;
 
@@ -40,10 +51,18 @@ export class RecordBatchRequest extends ReasonDto {
   producedOn!: string;
 }
 
-export class RecordDisposalLotRequest extends ReasonDto {
+export class RecordDisposalLotRequest extends FactRequest {
   @ApiProperty({ example: 'MZKT-7930' })
   @IsProductCode()
   productCode!: string;
+
+  @ApiPropertyOptional({
+    example: 'v2',
+    description:
+      'dispose of units of this version only; absent: unrecorded versions first, then any',
+  })
+  @IsProductVersion()
+  productVersion?: string;
 
   @ApiProperty({ example: 10, minimum: 1 })
   @IsQuantity()
@@ -54,9 +73,9 @@ export class RecordDisposalLotRequest extends ReasonDto {
   method!: string;
 }
 
-export class AddProductLineRequest extends IntersectionType(ProductLineDto, ReasonDto) {}
+export class AddProductLineRequest extends IntersectionType(ProductLineDto, FactRequest) {}
 
-export class RegisterIpResultRequest extends ReasonDto {
+export class RegisterIpResultRequest extends FactRequest {
   @ApiProperty({ example: 'Suspension damping method' })
   @IsText(300)
   title!: string;

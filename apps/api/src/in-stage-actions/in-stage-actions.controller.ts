@@ -12,14 +12,14 @@ import {
   RecordDisposalLotRequest,
   RecordMilestoneRequest,
   RegisterIpResultRequest,
-} from './in-phase-actions.request.dto';
+} from './in-stage-actions.request.dto';
 
-/** In-phase actions: what is recorded inside one phase (milestones, batches, disposal lots) or in any live phase. */
-@ApiTags('in-phase actions')
+/** In-stage actions: what is recorded inside one stage (milestones, batches, disposal lots) or in any live stage. */
+@ApiTags('in-stage actions')
 @Controller('joint-ventures/:id')
 @Roles('program-manager')
 @ApiCommand()
-export class InPhaseActionsController {
+export class InStageActionsController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post('development/milestones')
@@ -37,7 +37,10 @@ export class InPhaseActionsController {
 
   @Post('production/batches')
   @HttpCode(200)
-  @ApiOkResponse({ type: CommandResultDto, description: 'recorded; only during production' })
+  @ApiOkResponse({
+    type: CommandResultDto,
+    description: 'recorded; only during production, also while work orders are open',
+  })
   recordBatch(
     @JointVentureId() id: string,
     @Body() { reason, ...data }: RecordBatchRequest,
@@ -52,7 +55,8 @@ export class InPhaseActionsController {
   @HttpCode(200)
   @ApiOkResponse({
     type: CommandResultDto,
-    description: 'recorded; only during disposal, never more units than in service',
+    description:
+      'recorded; only during disposal, never more units than were in service on its date',
   })
   recordDisposalLot(
     @JointVentureId() id: string,
