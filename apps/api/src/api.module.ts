@@ -8,6 +8,7 @@ import {
   tokenVerifierOf,
   StorageModule,
   type AppConfig,
+  type CommandSideTables,
   type Storage,
 } from '@app/runtime';
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
@@ -19,10 +20,6 @@ import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
 import { AuthGuard } from './auth/auth.guard';
 import { TOKEN_VERIFIER } from './auth/authentication.hook';
-import {
-  migrateCommandSide,
-  type CommandSideTables,
-} from './commands/command-side/command-side.tables';
 import { SqlIdempotencyStore } from './commands/command-side/idempotency.store';
 import { SqlNameRegistry } from './commands/command-side/name-registry';
 import {
@@ -51,11 +48,8 @@ const commands: Provider[] = [
   {
     provide: COMMAND_SIDE_DB,
     inject: [STORAGE],
-    useFactory: async ({ sql }: Storage) => {
-      const db = sql.tables<CommandSideTables>();
-      await migrateCommandSide(db);
-      return db;
-    },
+    // Migrated with the rest of the storage when it was opened.
+    useFactory: ({ sql }: Storage) => sql.tables<CommandSideTables>(),
   },
   {
     provide: IDEMPOTENCY_STORE,

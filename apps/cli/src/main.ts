@@ -16,7 +16,10 @@ const USAGE = `usage:
       prints a bearer token signed with the service's key (JWT_SECRET, or the key file the
       service created in DATA_DIR), nothing else; says on stderr which key signed it
   rebuild-projections
-      replays the global log into fresh read-model tables and switches to them`;
+      replays the global log into fresh read-model tables and switches to them
+  migrate
+      brings the database (SQLite in DATA_DIR, or DATABASE_URL) to this version's schema, as
+      every start-up does; prints the migrations it applied as JSON`;
 
 async function token(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -80,12 +83,25 @@ async function rebuild(): Promise<void> {
   }
 }
 
+async function migrate(): Promise<void> {
+  const config = loadConfig();
+  // Opening the storage migrates it (under a lock, so replicas starting meanwhile wait).
+  const storage = await openStorage(config);
+  try {
+    const report = { storage: storage.summary, applied: storage.migrations.applied };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } finally {
+    await storage.close();
+  }
+}
+
 class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   if (command === 'token') return token(args);
   if (command === 'rebuild-projections') return rebuild();
+  if (command === 'migrate') return migrate();
   throw new UsageError(command ? `unknown command '${command}'` : 'no command given');
 }
 

@@ -1,4 +1,9 @@
-import { kurrentDbConnectionStringProblem, redactConnectionString } from '@app/event-store';
+import {
+  kurrentDbConnectionStringProblem,
+  postgresUrlProblem,
+  redactConnectionString,
+  redactPostgresUrl,
+} from '@app/event-store';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   ArrayNotEmpty,
@@ -45,6 +50,29 @@ const IsKurrentDbConnectionString = () =>
         }`,
     },
   });
+const IsPostgresUrl = () =>
+  ValidateBy({
+    name: 'isPostgresUrl',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' && postgresUrlProblem(value) === undefined,
+      defaultMessage: (args?: ValidationArguments) =>
+        `must be a PostgreSQL URL (postgres://user:password@host:5432/database): ${
+          postgresUrlProblem(String(args?.value)) ?? 'not a string'
+        }`,
+    },
+  });
+/** PostgreSQL beside the embedded log would split what the SQLite file keeps in one transaction. */
+const NeedsKurrentDb = () =>
+  ValidateBy({
+    name: 'needsKurrentDb',
+    validator: {
+      validate: (_value: unknown, args?: ValidationArguments) =>
+        (args?.object as AppConfig).EVENT_STORE === 'kurrentdb',
+      defaultMessage: () =>
+        'needs EVENT_STORE=kurrentdb (the combinations are SQLite alone, KurrentDB + PostgreSQL, KurrentDB + SQLite)',
+    },
+  });
 /** Values as configuration errors print them: secrets never, credentials masked. */
 const SECRETS = new Set(['JWT_SECRET', 'KAFKA_SASL_PASSWORD']);
 const shown = (key: string, value: string | undefined) =>
@@ -54,7 +82,9 @@ const shown = (key: string, value: string | undefined) =>
       ? `<${value.length} characters, not shown>`
       : key === 'KURRENTDB_URL'
         ? redactConnectionString(value)
-        : value;
+        : key === 'DATABASE_URL'
+          ? redactPostgresUrl(value)
+          : value;
 const int = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
@@ -92,6 +122,15 @@ export class AppConfig {
   @IsString()
   @IsKurrentDbConnectionString()
   KURRENTDB_URL?: string = undefined;
+
+  /**
+   * PostgreSQL for everything but the events (read models, checkpoints, leases, dead letters,
+   * idempotency claims, the name registry), e.g. `postgres://ledger:secret@db:5432/ledger`;
+   * unset: the SQLite file in DATA_DIR. Needs EVENT_STORE=kurrentdb.
+   */
+  @IsOptional() @IsString() @IsPostgresUrl() @NeedsKurrentDb() DATABASE_URL?: string = undefined;
+  /** Most PostgreSQL connections this process opens. */
+  @Transform(int) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE = 10;
 
   /** ISO 3166-1 alpha-2 codes of the treaty's member states: configuration, since membership changes. */
   @Transform(list)
@@ -226,6 +265,19 @@ export class AppConfig {
     return this.EVENT_STORE === 'kurrentdb'
       ? `events in KurrentDB at ${redactConnectionString(this.KURRENTDB_URL ?? '')}`
       : `events in ${this.databaseFile}`;
+  }
+
+  /** Where everything but the events is kept, for start-up logs (credentials masked). */
+  get databaseSummary(): string {
+    return this.DATABASE_URL
+      ? `PostgreSQL at ${redactPostgresUrl(this.DATABASE_URL)}`
+      : this.databaseFile;
+  }
+
+  /** Which of the supported combinations this is: `sqlite`, `kurrentdb+sqlite`, `kurrentdb+postgres`. */
+  get topology(): 'sqlite' | 'kurrentdb+sqlite' | 'kurrentdb+postgres' {
+    if (this.EVENT_STORE === 'sqlite') return 'sqlite';
+    return this.DATABASE_URL ? 'kurrentdb+postgres' : 'kurrentdb+sqlite';
   }
 
   get databaseFile(): string {

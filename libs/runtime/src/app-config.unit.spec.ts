@@ -43,6 +43,33 @@ describe('event store configuration', () => {
     expect(message).not.toContain('s3cret');
   });
 
+  it('keeps everything but the events in PostgreSQL with DATABASE_URL, masking the password', () => {
+    const kurrent = { EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://node1:2113' };
+    const config = loadConfig({ ...kurrent, DATABASE_URL: 'postgres://ledger:s3cret@db:5432/jv' });
+    expect(config.topology).toBe('kurrentdb+postgres');
+    expect(config.databaseSummary).toBe('PostgreSQL at postgres://ledger:***@db:5432/jv');
+    expect(loadConfig(kurrent).topology).toBe('kurrentdb+sqlite');
+    expect(loadConfig({}).topology).toBe('sqlite');
+  });
+
+  it('refuses a DATABASE_URL that is not PostgreSQL, without printing the password', () => {
+    const message = configError({
+      EVENT_STORE: 'kurrentdb',
+      KURRENTDB_URL: 'kurrentdb://node1:2113',
+      DATABASE_URL: 'mysql://ledger:s3cret@db/jv',
+    });
+    expect(message).toMatch(
+      /DATABASE_URL="mysql:\/\/ledger:\*\*\*@db\/jv": must be a PostgreSQL URL/,
+    );
+    expect(message).not.toContain('s3cret');
+  });
+
+  it('refuses PostgreSQL beside the embedded SQLite log', () => {
+    expect(configError({ DATABASE_URL: 'postgres://db/jv' })).toMatch(
+      /DATABASE_URL=.*needs EVENT_STORE=kurrentdb/,
+    );
+  });
+
   it('refuses an unknown event store', () => {
     expect(configError({ EVENT_STORE: 'postgres' })).toMatch(/EVENT_STORE="postgres"/);
   });

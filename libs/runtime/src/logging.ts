@@ -115,7 +115,12 @@ export function startupSummary(
 ): StartupSummary {
   const embedded = config.EMBEDDED_PROJECTOR === 'true';
   const store = `${config.EVENT_STORE}: ${config.eventStoreSummary.replace(/^events in /, '')}`;
-  const common = { 'data folder': resolve(config.DATA_DIR), events: store };
+  const common = {
+    topology: config.topology,
+    'data folder': resolve(config.DATA_DIR),
+    events: store,
+    'read models and state': config.databaseSummary,
+  };
   if (app.kind === 'projector') {
     return {
       message: 'projector running',

@@ -101,13 +101,27 @@ describe('start-up summary', () => {
     expect(fields).toEqual({
       URL: 'http://localhost:41234',
       'API docs': 'http://localhost:41234/docs',
+      topology: 'sqlite',
       'data folder': '/srv/ledger',
       events: 'sqlite: /srv/ledger/ledger.db',
+      'read models and state': '/srv/ledger/ledger.db',
       projections: 'in this process',
       Kafka: 'OFF (set KAFKA_BROKERS to turn them on)',
       tokens:
         'DATA_DIR=/srv/ledger npm run -s token -- --role program-manager --member-state AM --subject alice',
     });
+  });
+
+  it('says which combination runs, with the PostgreSQL password masked', () => {
+    const config = loadConfig({
+      EVENT_STORE: 'kurrentdb',
+      KURRENTDB_URL: 'kurrentdb://node1:2113',
+      DATABASE_URL: 'postgres://ledger:s3cret@db:5432/jv',
+    });
+    const { fields } = startupSummary(config, { kind: 'projector' });
+    expect(fields.topology).toBe('kurrentdb+postgres');
+    expect(fields['read models and state']).toBe('PostgreSQL at postgres://ledger:***@db:5432/jv');
+    expect(JSON.stringify(fields)).not.toContain('s3cret');
   });
 
   it('names the projector app when the projections run there, and Kafka when it is on', () => {

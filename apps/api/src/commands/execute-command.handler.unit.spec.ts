@@ -14,7 +14,7 @@ import {
   IdempotencyKeyInProgressError,
   NameTakenError,
 } from '../problem/application-errors';
-import { migrateCommandSide, type CommandSideTables } from './command-side/command-side.tables';
+import { migrateCommandSide, type CommandSideTables } from '@app/runtime';
 import { SqlIdempotencyStore } from './command-side/idempotency.store';
 import { SqlNameRegistry } from './command-side/name-registry';
 import { ExecuteCommand, type CommandConditions, type SubmittedCommand } from './execute-command';

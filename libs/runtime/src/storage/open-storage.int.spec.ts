@@ -2,6 +2,7 @@ import { openSqlite } from '@app/event-store';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeWithPostgres } from '@test/services/postgres';
 import { loadConfig } from '../app-config';
 import { openStorage } from './open-storage';
 
@@ -40,6 +41,48 @@ describe('openStorage on a data folder of an earlier version', () => {
       expect(await second.checkpoints.load('JointVentureSummaries')).toBe(7n);
     } finally {
       await second.close();
+    }
+  });
+});
+
+describeWithPostgres('openStorage with DATABASE_URL', (pg) => {
+  const configFor = (url: string) =>
+    loadConfig({
+      EVENT_STORE: 'kurrentdb',
+      // Never dialled here: the KurrentDB client connects on first use.
+      KURRENTDB_URL: 'kurrentdb://127.0.0.1:1?tls=false',
+      DATABASE_URL: url,
+      LOG_LEVEL: 'silent',
+    });
+
+  it('migrates once, even when replicas start together, and keeps what it stored', async () => {
+    const config = configFor(pg().url);
+    const [first, second] = await Promise.all([openStorage(config), openStorage(config)]);
+    try {
+      const applied = [first, second].map((s) => s.migrations.applied);
+      expect(applied.flat()).toEqual(['0001_consumer_and_command_side_tables']);
+      expect(first.summary).toMatch(/^kurrentdb\+postgres: .* in PostgreSQL at postgres:/);
+      await first.checkpoints.store('JointVentureSummaries', 2n ** 60n);
+      expect(await second.checkpoints.load('JointVentureSummaries')).toBe(2n ** 60n);
+      const tables = await first.sql.tables().introspection.getTables();
+      expect(tables.map((table) => table.name)).toEqual(
+        expect.arrayContaining([
+          'consumer_checkpoints',
+          'consumer_leases',
+          'consumer_dead_letters',
+          'idempotency_records',
+          'jv_name_reservations',
+          'jv_summaries',
+        ]),
+      );
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+    const again = await openStorage(config);
+    try {
+      expect(again.migrations.applied).toEqual([]);
+    } finally {
+      await again.close();
     }
   });
 });

@@ -1,18 +1,19 @@
 import {
+  createPostgresDb,
   createSqliteKysely,
   KurrentDbEventStore,
-  migrateConsumerTables,
   openSqlite,
   SqlCheckpointStore,
   SqlDatabase,
   SqliteEventStore,
   type EventStore,
+  type MigrationReport,
   type SqliteSynchronous,
 } from '@app/event-store';
-import { migrateReadModels, type ReadModelDb } from '@app/read-models';
+import type { ReadModelDb } from '@app/read-models';
 import type { Kysely } from 'kysely';
 import type { AppConfig } from '../app-config';
-import { adoptLegacyCheckpoints } from './legacy-checkpoints';
+import { migrateStorage } from './storage-migrations';
 
 /** Everything a process keeps its data in, opened and migrated from the configuration. */
 export type Storage = Readonly<{
@@ -23,6 +24,8 @@ export type Storage = Readonly<{
   checkpoints: SqlCheckpointStore<ReadModelDb>;
   /** Where the data is, for start-up logs (credentials masked). */
   summary: string;
+  /** The versioned migrations this opening applied. */
+  migrations: MigrationReport;
   close(): Promise<void>;
 }>;
 
@@ -47,7 +50,8 @@ export function readModelSynchronous(
  * Opens the configured storage: the embedded default keeps events and everything else in one
  * SQLite file, on two connections (so a Kysely transaction never swallows an append made
  * meanwhile); with EVENT_STORE=kurrentdb the events live in KurrentDB and no SQLite events
- * connection is opened. The one factory the apps and the CLI share.
+ * connection is opened, and with DATABASE_URL everything else lives in PostgreSQL, through the
+ * same Kysely code. Migrates before answering. The one factory the apps and the CLI share.
  */
 export async function openStorage(config: AppConfig): Promise<Storage> {
   const file = config.databaseFile;
@@ -62,22 +66,26 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
         subscriptions: { pollIntervalMs: config.SQLITE_POLL_INTERVAL_MS },
       })
     : KurrentDbEventStore.connect(config.KURRENTDB_URL as string);
-  const sqlConnection = openSqlite(file, {
-    synchronous: readModelSynchronous(config.EVENT_STORE, config.SQLITE_SYNCHRONOUS),
-  });
-  const sql = new SqlDatabase(createSqliteKysely(sqlConnection));
+  const sqlConnection = config.DATABASE_URL
+    ? undefined
+    : openSqlite(file, {
+        synchronous: readModelSynchronous(config.EVENT_STORE, config.SQLITE_SYNCHRONOUS),
+      });
+  const sql = new SqlDatabase(
+    sqlConnection
+      ? createSqliteKysely(sqlConnection)
+      : createPostgresDb({ url: config.DATABASE_URL!, poolSize: config.DATABASE_POOL_SIZE }),
+  );
   const readModels = sql.tables<ReadModelDb>();
   const close = async () => {
     await events.close();
     await sql.destroy();
     eventsConnection?.close();
-    sqlConnection.close();
+    sqlConnection?.close();
   };
+  let migrations: MigrationReport;
   try {
-    // Legacy checkpoints first: a read model whose shape changed must then forget its checkpoint.
-    await migrateConsumerTables(readModels.schema);
-    await adoptLegacyCheckpoints(sql.tables());
-    await migrateReadModels(readModels);
+    migrations = await migrateStorage(readModels);
   } catch (error) {
     await close();
     throw error;
@@ -87,7 +95,8 @@ export async function openStorage(config: AppConfig): Promise<Storage> {
     sql,
     readModels,
     checkpoints: new SqlCheckpointStore(readModels),
-    summary: `${config.eventStoreSummary}; read models in ${file}`,
+    summary: `${config.topology}: ${config.eventStoreSummary}; read models, checkpoints, leases, dead letters, idempotency claims and names in ${config.databaseSummary}`,
+    migrations,
     close,
   };
 }

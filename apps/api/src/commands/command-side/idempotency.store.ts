@@ -5,7 +5,7 @@ import {
   IdempotencyKeyInProgressError,
 } from '../../problem/application-errors';
 import type { CommandOutcome } from '../execute-command';
-import type { CommandSideTables } from './command-side.tables';
+import type { CommandSideTables } from '@app/runtime';
 
 export type IdempotencyClaim =
   | Readonly<{ kind: 'new' }>

@@ -1,6 +1,6 @@
 import { isUniqueViolation } from '@app/event-store';
 import type { Kysely } from 'kysely';
-import type { CommandSideTables } from './command-side.tables';
+import type { CommandSideTables } from '@app/runtime';
 
 /**
  * Names compare as a reader sees them: NFKC-normalised (full-width and compatibility forms
