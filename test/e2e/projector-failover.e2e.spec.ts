@@ -99,4 +99,46 @@ describeWithPostgres('projector failover on PostgreSQL', (pg) => {
       await events.close();
     }
   });
+
+  it('SIGSTOP past the lease: the standby takes over; after SIGCONT the old one stands down', async () => {
+    projectors.push(spawnApp('projector', { ...env, DATA_DIR: dir, LOG_LEVEL: 'warn' }));
+    const [lease] = await holders();
+    const active = projectors.find((p) => lease.holder.includes(`:${p.pid}:`))!;
+    active.kill('SIGSTOP');
+    const stoppedAt = Date.now();
+    const taken = await eventually(async () => {
+      const [row] = await holders();
+      expect(row.holder).not.toBe(lease.holder);
+      return row;
+    });
+    process.stderr.write(`[failover] SIGSTOP takeover: ${Date.now() - stoppedAt} ms\n`);
+    expect(taken.epoch).toBeGreaterThan(lease.epoch);
+    const load = await Promise.all(Array.from({ length: 10 }, () => establish()));
+    active.kill('SIGCONT');
+    expect(load.every((status) => status === 201)).toBe(true);
+    const more = await Promise.all(Array.from({ length: 5 }, () => establish()));
+    expect(more.every((status) => status === 201)).toBe(true);
+
+    const events = await KurrentDbEventStore.connect(kurrent.connectionString);
+    try {
+      const all = (await events.readAll()).filter((e) => e.streamId.startsWith('joint-venture-'));
+      const fresh = await openTestReadModels();
+      try {
+        await project(fresh.db, all);
+        const expected = await snapshot(fresh.db);
+        await eventually(async () => expect(await snapshot(db)).toEqual(expected));
+        expect(expected.jv_summaries).toHaveLength(35);
+      } finally {
+        await fresh.close();
+      }
+    } finally {
+      await events.close();
+    }
+    // The woken one did not take the lease back: the new holder's epoch still stands.
+    const [now] = await holders();
+    expect({ holder: now.holder, epoch: now.epoch }).toEqual({
+      holder: taken.holder,
+      epoch: taken.epoch,
+    });
+  });
 });
