@@ -177,23 +177,23 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
   }
 }
 
-/** A programme manager acts only on JVs with a partner from their member state. */
+/**
+ * A programme manager acts only on JVs with a partner from their member state (the scope table,
+ * `access-policy.ts`), decided against the stream itself. On any other JV the command answers
+ * as for an unknown one (404): its existence is not disclosed.
+ */
 function authorize(actor: Actor, command: JointVentureCommand, state: JointVentureState): void {
   const id = command.jointVentureId;
-  if (command.type !== 'EstablishJointVenture' && state.status === 'none')
+  if (command.type === 'EstablishJointVenture') {
+    if (!command.data.partners.some((partner) => partner.memberState === actor.memberState))
+      throw new NotAPartnerStateError(
+        `a programme manager of ${actor.memberState} can establish only joint ventures with a partner from ${actor.memberState}`,
+      );
+    return;
+  }
+  if (state.status === 'none') throw new JointVentureNotFoundError(id);
+  if (!state.partners.some((partner) => partner.memberState === actor.memberState))
     throw new JointVentureNotFoundError(id);
-  const partners =
-    command.type === 'EstablishJointVenture'
-      ? command.data.partners
-      : state.status === 'existing'
-        ? state.partners
-        : [];
-  if (!partners.some((partner) => partner.memberState === actor.memberState))
-    throw new NotAPartnerStateError(
-      command.type === 'EstablishJointVenture'
-        ? `a programme manager of ${actor.memberState} can establish only joint ventures with a partner from ${actor.memberState}`
-        : `${actor.memberState} has no partner in joint venture ${id}`,
-    );
 }
 
 function nextRevision(loaded: LoadedJointVenture): number {
