@@ -6,7 +6,7 @@ import {
   ExecutionContext,
   SetMetadata,
 } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiExtension, ApiResponse } from '@nestjs/swagger';
 import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants';
 import { rolesFor, type AccessKind } from './access-policy';
 
@@ -57,6 +57,8 @@ export const Access = (kind: AccessKind, options: Readonly<{ formerPartners?: bo
     SetMetadata(ACCESS_KIND, kind),
     SetMetadata(ALLOWED_ROLES, roles),
     ...(options.formerPartners ? [SetMetadata(FORMER_PARTNERS_READ, true)] : []),
+    // In the OpenAPI document too: the authorization-matrix test is generated from it.
+    ApiExtension('x-access', { kind, formerPartners: options.formerPartners === true }),
     ApiResponse({ status: 403, description: `only for the role ${roles.join(' or ')}` }),
   );
 };

@@ -114,9 +114,10 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
     try {
       for (let attempt = 0; ; attempt += 1) {
         const loaded = await this.streams.load(jointVentureId);
+        // Scope first: a version mismatch (412, with the current version) would disclose the JV.
+        authorize(context.actor, command, loaded.state);
         if (conditions.ifMatch !== undefined && loaded.revision !== conditions.ifMatch)
           throw new VersionMismatchError(conditions.ifMatch, loaded.revision);
-        authorize(context.actor, command, loaded.state);
         const events = decide(command, loaded.state);
         if (command.type === 'EstablishJointVenture' && reservedName === undefined) {
           await this.reserveName(command.data.name, jointVentureId);
