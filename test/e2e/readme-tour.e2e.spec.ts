@@ -74,7 +74,7 @@ describe('the README tour', () => {
         '--role',
         'auditor',
         '--member-state',
-        'AM',
+        'CSTO',
         '--subject',
         'tour-check',
       ],

@@ -14,3 +14,6 @@ export * from './joint-venture/time-travel';
 export * from './joint-venture/unit-checks';
 export * from './joint-venture/stream';
 export * from './joint-venture/event-metadata';
+export * from './approvals/approval-rules';
+export * from './approvals/proposals';
+export * from './approvals/decide-proposals';

@@ -101,8 +101,10 @@ export function eventually<T>(
 export const RU_MANAGER: Actor = { subject: 'alice', role: 'program-manager', memberState: 'RU' };
 export const BY_MANAGER: Actor = { subject: 'boris', role: 'program-manager', memberState: 'BY' };
 export const KZ_MANAGER: Actor = { subject: 'aigerim', role: 'program-manager', memberState: 'KZ' };
-export const AUDITOR: Actor = { subject: 'olga', role: 'auditor', memberState: 'AM' };
-export const VIEWER: Actor = { subject: 'vera', role: 'viewer', memberState: 'TJ' };
+/** The commission's auditor (COMMISSION_MEMBER_STATE's default): sees every JV. */
+export const AUDITOR: Actor = { subject: 'olga', role: 'auditor', memberState: 'CSTO' };
+/** A viewer of RU, a partner state of the canonical JV (`establishBody`). */
+export const VIEWER: Actor = { subject: 'vera', role: 'viewer', memberState: 'RU' };
 export const OPERATOR: Actor = { subject: 'otto', role: 'operator', memberState: 'KG' };
 
 /** The canonical JV's establishment as an HTTP body (`@app/domain/testing`). */

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/auth.decorators';
+import { Access, VisibleUntil } from '../auth/auth.decorators';
 import { ApiProblems } from '../shared/api-docs';
 import { JointVentureId } from '../shared/common.dto';
 import { HistoryQuery, StateQuery } from './audit.request.dto';
@@ -12,17 +12,24 @@ const DEFAULT_HISTORY_PAGE = 100;
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller('joint-ventures/:id')
-@Roles('auditor')
+@Access('audit')
 @ApiProblems(400, 401, 403, 404)
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get('history')
+  @Access('audit', { formerPartners: true })
   @ApiOkResponse({
-    description: 'events in order with type, version, data and metadata; nextAfter pages on',
+    description:
+      'events in order with type, version, data and metadata; nextAfter pages on. ' +
+      'A member state that withdrew reads the events up to its withdrawal.',
   })
-  history(@JointVentureId() id: string, @Query() { after, limit }: HistoryQuery) {
-    return this.audit.history(id, after ?? -1, limit ?? DEFAULT_HISTORY_PAGE);
+  history(
+    @JointVentureId() id: string,
+    @Query() { after, limit }: HistoryQuery,
+    @VisibleUntil() until: number | undefined,
+  ) {
+    return this.audit.history(id, after ?? -1, limit ?? DEFAULT_HISTORY_PAGE, until);
   }
 
   @Get('state')

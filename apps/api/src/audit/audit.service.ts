@@ -37,11 +37,13 @@ const entryOf = (event: RecordedEvent): HistoryEntry => ({
 export class AuditService {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async history(id: string, after: number, limit: number) {
-    const events = await this.store.readStream(jointVentureStreamId(id), {
+  /** A page of the history; with `until`, none of the events after that version. */
+  async history(id: string, after: number, limit: number, until = Infinity) {
+    const read = await this.store.readStream(jointVentureStreamId(id), {
       fromRevision: after + 1,
       maxCount: limit + 1,
     });
+    const events = read.filter((event) => event.revision <= until);
     if (events.length === 0 && after < 0) throw new JointVentureNotFoundError(id);
     const page = events.slice(0, limit).map(entryOf);
     return {

@@ -114,9 +114,10 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
     try {
       for (let attempt = 0; ; attempt += 1) {
         const loaded = await this.streams.load(jointVentureId);
+        // Scope first: a version mismatch (412, with the current version) would disclose the JV.
+        authorize(context.actor, command, loaded.state);
         if (conditions.ifMatch !== undefined && loaded.revision !== conditions.ifMatch)
           throw new VersionMismatchError(conditions.ifMatch, loaded.revision);
-        authorize(context.actor, command, loaded.state);
         const events = decide(command, loaded.state);
         if (command.type === 'EstablishJointVenture' && reservedName === undefined) {
           await this.reserveName(command.data.name, jointVentureId);
@@ -177,23 +178,23 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
   }
 }
 
-/** A programme manager acts only on JVs with a partner from their member state. */
+/**
+ * A programme manager acts only on JVs with a partner from their member state (the scope table,
+ * `access-policy.ts`), decided against the stream itself. On any other JV the command answers
+ * as for an unknown one (404): its existence is not disclosed.
+ */
 function authorize(actor: Actor, command: JointVentureCommand, state: JointVentureState): void {
   const id = command.jointVentureId;
-  if (command.type !== 'EstablishJointVenture' && state.status === 'none')
+  if (command.type === 'EstablishJointVenture') {
+    if (!command.data.partners.some((partner) => partner.memberState === actor.memberState))
+      throw new NotAPartnerStateError(
+        `a programme manager of ${actor.memberState} can establish only joint ventures with a partner from ${actor.memberState}`,
+      );
+    return;
+  }
+  if (state.status === 'none') throw new JointVentureNotFoundError(id);
+  if (!state.partners.some((partner) => partner.memberState === actor.memberState))
     throw new JointVentureNotFoundError(id);
-  const partners =
-    command.type === 'EstablishJointVenture'
-      ? command.data.partners
-      : state.status === 'existing'
-        ? state.partners
-        : [];
-  if (!partners.some((partner) => partner.memberState === actor.memberState))
-    throw new NotAPartnerStateError(
-      command.type === 'EstablishJointVenture'
-        ? `a programme manager of ${actor.memberState} can establish only joint ventures with a partner from ${actor.memberState}`
-        : `${actor.memberState} has no partner in joint venture ${id}`,
-    );
 }
 
 function nextRevision(loaded: LoadedJointVenture): number {

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/auth.decorators';
+import { Access } from '../auth/auth.decorators';
 import { CommandRequest, FromRequest } from '../commands/command-request';
 import { ApiCommand } from '../shared/api-docs';
 import { CommandResultDto, JointVentureId } from '../shared/common.dto';
@@ -14,7 +14,7 @@ const sent = (fields: object): Record<string, unknown> =>
 /** Corrections by reversal, never by editing. */
 @ApiTags('corrections')
 @Controller('joint-ventures/:id/corrections')
-@Roles('program-manager')
+@Access('command')
 @ApiCommand()
 export class CorrectionsController {
   constructor(private readonly commandBus: CommandBus) {}

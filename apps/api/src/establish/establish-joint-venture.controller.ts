@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Roles } from '../auth/auth.decorators';
+import { Access } from '../auth/auth.decorators';
 import { CommandRequest, FromRequest } from '../commands/command-request';
 import { newIdentifier } from '../commands/ids';
 import { ApiCommand } from '../shared/api-docs';
@@ -16,7 +16,7 @@ export class EstablishJointVentureController {
 
   @Post()
   @HttpCode(201)
-  @Roles('program-manager')
+  @Access('command')
   @ApiCommand()
   @ApiCreatedResponse({
     type: CommandResultDto,

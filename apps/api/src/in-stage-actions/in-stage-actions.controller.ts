@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/auth.decorators';
+import { Access } from '../auth/auth.decorators';
 import { CommandRequest, FromRequest } from '../commands/command-request';
 import { newIdentifier } from '../commands/ids';
 import { ApiCommand } from '../shared/api-docs';
@@ -17,7 +17,7 @@ import {
 /** In-stage actions: what is recorded inside one stage (milestones, batches, disposal lots) or in any live stage. */
 @ApiTags('in-stage actions')
 @Controller('joint-ventures/:id')
-@Roles('program-manager')
+@Access('command')
 @ApiCommand()
 export class InStageActionsController {
   constructor(private readonly commandBus: CommandBus) {}

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, NotFoundException, Param, Post } from '@nes
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { JointVentureCommandType, WorkOrderKind } from '@app/domain';
-import { Roles } from '../auth/auth.decorators';
+import { Access } from '../auth/auth.decorators';
 import { ApiCommand } from '../shared/api-docs';
 import { CommandRequest, FromRequest } from '../commands/command-request';
 import { CommandResultDto, JointVentureId } from '../shared/common.dto';
@@ -30,7 +30,7 @@ const DEPRECATED =
 /** Moves a JV between the stages of its life; the deprecated routes of the former phases. */
 @ApiTags('lifecycle')
 @Controller('joint-ventures/:id')
-@Roles('program-manager')
+@Access('command')
 @ApiCommand()
 export class LifecycleController {
   constructor(private readonly commandBus: CommandBus) {}

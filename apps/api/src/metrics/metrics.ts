@@ -2,7 +2,7 @@ import { Consumers } from '@app/runtime';
 import { Controller, Get, Header, Inject, Injectable, Optional } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { Roles } from '../auth/auth.decorators';
+import { Access } from '../auth/auth.decorators';
 
 /** Prometheus metrics of this process: commands by type and outcome, projection checkpoints. */
 @Injectable()
@@ -59,7 +59,7 @@ export class LedgerMetrics {
 @ApiTags('operations')
 @ApiBearerAuth()
 @Controller('metrics')
-@Roles('operator')
+@Access('operate')
 export class MetricsController {
   constructor(private readonly metrics: LedgerMetrics) {}
 

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/auth.decorators';
+import { Access } from '../auth/auth.decorators';
 import { RequestValidationError } from '../problem/application-errors';
 import { CommandRequest, FromRequest } from '../commands/command-request';
 import { ApiCommand } from '../shared/api-docs';
@@ -15,7 +15,7 @@ import {
 /** Who owns the JV and in what shares; the invariants hold after every change. */
 @ApiTags('partners')
 @Controller('joint-ventures/:id')
-@Roles('program-manager')
+@Access('command')
 @ApiCommand()
 export class PartnersController {
   constructor(private readonly commandBus: CommandBus) {}

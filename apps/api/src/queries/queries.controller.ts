@@ -2,6 +2,9 @@ import { JointVentureNotFoundError } from '@app/domain';
 import { DEFAULT_PAGE_SIZE, JointVentureQueries } from '@app/read-models';
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Identity } from '@app/runtime';
+import { scopeOf } from '../auth/access-policy';
+import { Access, CurrentIdentity } from '../auth/auth.decorators';
 import { RequestValidationError } from '../problem/application-errors';
 import { ApiProblems } from '../shared/api-docs';
 import { JointVentureId } from '../shared/common.dto';
@@ -16,6 +19,7 @@ const ALIASES =
 @ApiTags('queries')
 @ApiBearerAuth()
 @Controller('joint-ventures')
+@Access('read')
 @ApiProblems(400, 401, 404)
 export class QueriesController {
   constructor(@Inject(JointVentureQueries) private readonly queries: JointVentureQueries) {}
@@ -24,13 +28,18 @@ export class QueriesController {
   @ApiOkResponse({
     description: `summaries, newest first, with unit totals per product code and nextCursor. ${ALIASES}`,
   })
-  async list(@Query() { limit, phase, stage, ...filters }: ListJointVenturesQuery) {
+  async list(
+    @Query() { limit, phase, stage, ...filters }: ListJointVenturesQuery,
+    @CurrentIdentity() identity: Identity,
+  ) {
     if (phase !== undefined && stage !== undefined && phase !== stage)
       throw new RequestValidationError([
         { field: 'phase', message: 'phase is a deprecated alias of stage: give one of them' },
       ]);
+    const scope = scopeOf(identity);
     const page = await this.queries.list({
       ...filters,
+      ...(scope.kind === 'member-state' ? { visibleTo: scope.memberState } : {}),
       stage: stage ?? phase,
       limit: limit ?? DEFAULT_PAGE_SIZE,
     });

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Roles } from '../auth/auth.decorators';
+import { Access } from '../auth/auth.decorators';
 import { CommandRequest, FromRequest } from '../commands/command-request';
 import { RequestValidationError } from '../problem/application-errors';
 import { ApiCommand } from '../shared/api-docs';
@@ -33,7 +33,7 @@ function workOrderIdOf(value: string): string {
  */
 @ApiTags('work orders')
 @Controller('joint-ventures/:id/work-orders')
-@Roles('program-manager')
+@Access('command')
 @ApiCommand()
 export class WorkOrdersController {
   constructor(private readonly commandBus: CommandBus) {}

@@ -3,7 +3,7 @@
  * from JointVentureDetails' unit changes). Every update is conditioned on the JV's last applied
  * revision, so a redelivered event changes nothing.
  */
-import { stageEnteredBy, type JointVentureEstablished } from '@app/domain';
+import { stageEnteredBy, type JointVentureEstablished, type PartnerWithdrawn } from '@app/domain';
 import type { Kysely } from 'kysely';
 import type { ProjectedEvent, Projection } from '../projection';
 import type { ReadModelDb } from '../read-model-db';
@@ -14,7 +14,8 @@ type Db = Kysely<ReadModelDb>;
 export const jointVentureSummaries: Projection = {
   name: 'JointVentureSummaries',
   // 2: the stage instead of the phase, totals moved to the dated unit changes (issue 13).
-  shape: 2,
+  // 3: the member states that withdrew, for their access to the history (issue 10).
+  shape: 3,
   tables: SUMMARY_TABLES,
   createIndexes: createSummaryIndexes,
 
@@ -31,15 +32,16 @@ export const jointVentureSummaries: Projection = {
           .values({ jv_id: jvId, enterprise_code: enterpriseCode, member_state: memberState })
           .onConflict((oc) => oc.columns(['jv_id', 'enterprise_code']).doNothing())
           .execute();
+        // A state that comes back is a partner again, with the access of one.
+        await db
+          .deleteFrom('jv_summary_former_states')
+          .where('jv_id', '=', jvId)
+          .where('member_state', '=', memberState)
+          .execute();
         return;
       }
       case 'PartnerWithdrawn':
-        await db
-          .deleteFrom('jv_summary_partners')
-          .where('jv_id', '=', jvId)
-          .where('enterprise_code', '=', event.data.enterpriseCode)
-          .execute();
-        return;
+        return withdraw(db, event);
       case 'ProductLineAdded':
         await db
           .insertInto('jv_summary_products')
@@ -71,6 +73,36 @@ export const jointVentureSummaries: Projection = {
     }
   },
 };
+
+async function withdraw(db: Db, event: ProjectedEvent<PartnerWithdrawn>): Promise<void> {
+  const jvId = event.jointVentureId;
+  const leaving = await db
+    .selectFrom('jv_summary_partners')
+    .select('member_state')
+    .where('jv_id', '=', jvId)
+    .where('enterprise_code', '=', event.data.enterpriseCode)
+    .executeTakeFirst();
+  await db
+    .deleteFrom('jv_summary_partners')
+    .where('jv_id', '=', jvId)
+    .where('enterprise_code', '=', event.data.enterpriseCode)
+    .execute();
+  if (leaving === undefined) return;
+  const remaining = await db
+    .selectFrom('jv_summary_partners')
+    .select('enterprise_code')
+    .where('jv_id', '=', jvId)
+    .where('member_state', '=', leaving.member_state)
+    .executeTakeFirst();
+  if (remaining !== undefined) return;
+  await db
+    .insertInto('jv_summary_former_states')
+    .values({ jv_id: jvId, member_state: leaving.member_state, until_version: event.revision })
+    .onConflict((oc) =>
+      oc.columns(['jv_id', 'member_state']).doUpdateSet({ until_version: event.revision }),
+    )
+    .execute();
+}
 
 async function establish(db: Db, event: ProjectedEvent<JointVentureEstablished>): Promise<void> {
   const { name, decision, purposes, partners, productLines } = event.data;

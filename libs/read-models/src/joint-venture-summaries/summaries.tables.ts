@@ -33,6 +33,16 @@ export const SUMMARY_PARTNERS = defineTable(
   ['jv_id', 'enterprise_code'],
 );
 
+/**
+ * Member states that had a partner and have none any more, with the version of the withdrawal
+ * that ended their part: they keep reading the history up to it (issue 10), nothing after.
+ */
+export const SUMMARY_FORMER_STATES = defineTable(
+  'jv_summary_former_states',
+  { jv_id: 'text', member_state: 'text', until_version: 'integer' },
+  ['jv_id', 'member_state'],
+);
+
 /** The JV's product lines; their unit totals are summed from `jv_unit_changes` (JointVentureDetails). */
 export const SUMMARY_PRODUCTS = defineTable(
   'jv_summary_products',
@@ -41,7 +51,12 @@ export const SUMMARY_PRODUCTS = defineTable(
 );
 
 /** Parents first. */
-export const SUMMARY_TABLES = [SUMMARIES, SUMMARY_PARTNERS, SUMMARY_PRODUCTS] as const;
+export const SUMMARY_TABLES = [
+  SUMMARIES,
+  SUMMARY_PARTNERS,
+  SUMMARY_PRODUCTS,
+  SUMMARY_FORMER_STATES,
+] as const;
 
 export type SummaryTables = TablesOf<(typeof SUMMARY_TABLES)[number]>;
 export type SummaryRow = RowOf<typeof SUMMARIES>;

@@ -12,6 +12,7 @@ import type {
   JointVentureDetail,
   JointVentureListItem,
   JointVenturePage,
+  PartnerStates,
   StagePeriod,
   UnitTotals,
   WorkOrderView,
@@ -30,6 +31,11 @@ export type ListJointVenturesQuery = Readonly<{
   limit?: number;
   /** `nextCursor` of the previous page. */
   cursor?: string;
+  /**
+   * Need-to-know: only JVs with a current partner from this member state (the caller's own),
+   * filtered in the query so that pages, counts and cursors never show the others.
+   */
+  visibleTo?: string;
 }>;
 
 type Total = keyof UnitTotals;
@@ -51,13 +57,14 @@ export class JointVentureQueries {
 
     let select = this.db.selectFrom('jv_summaries as s').selectAll('s');
     if (query.stage !== undefined) select = select.where('s.stage', '=', query.stage);
-    if (memberState !== undefined) {
+    for (const state of new Set([memberState, query.visibleTo])) {
+      if (state === undefined) continue;
       select = select.where(({ exists, selectFrom }) =>
         exists(
           selectFrom('jv_summary_partners as p')
             .select('p.jv_id')
             .whereRef('p.jv_id', '=', 's.id')
-            .where('p.member_state', '=', memberState),
+            .where('p.member_state', '=', state),
         ),
       );
     }
@@ -88,6 +95,35 @@ export class JointVentureQueries {
         ? encodeCursor({ establishedAt: last.established_at, id: last.id })
         : null;
     return { items, nextCursor };
+  }
+
+  /**
+   * The member states access to a JV is decided on (current partners', and those that withdrew),
+   * or undefined when the read model does not know the JV.
+   */
+  async partnerStatesOf(id: string): Promise<PartnerStates | undefined> {
+    const [summary, current, former] = await Promise.all([
+      this.db.selectFrom('jv_summaries').select('id').where('id', '=', id).executeTakeFirst(),
+      this.db
+        .selectFrom('jv_summary_partners')
+        .select('member_state')
+        .distinct()
+        .where('jv_id', '=', id)
+        .execute(),
+      this.db
+        .selectFrom('jv_summary_former_states')
+        .select(['member_state', 'until_version'])
+        .where('jv_id', '=', id)
+        .execute(),
+    ]);
+    if (summary === undefined) return undefined;
+    return {
+      current: current.map((row) => row.member_state).sort(),
+      former: former.map((row) => ({
+        memberState: row.member_state,
+        untilVersion: Number(row.until_version),
+      })),
+    };
   }
 
   /**

@@ -80,3 +80,11 @@ export type StagePeriod = Readonly<{
   /** Revision of the event that entered the stage. */
   enteredAtVersion: number;
 }>;
+
+/** The member states a JV's access is decided on. */
+export type PartnerStates = Readonly<{
+  /** Of the current partners, sorted. */
+  current: readonly string[];
+  /** States with no current partner any more, with the version of the withdrawal that ended their part. */
+  former: readonly Readonly<{ memberState: string; untilVersion: number }>[];
+}>;
