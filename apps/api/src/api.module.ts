@@ -59,8 +59,9 @@ const commands: Provider[] = [
   },
   {
     provide: NAME_REGISTRY,
-    inject: [COMMAND_SIDE_DB],
-    useFactory: (db: Kysely<CommandSideTables>) => new SqlNameRegistry(db),
+    inject: [COMMAND_SIDE_DB, APP_CONFIG],
+    useFactory: (db: Kysely<CommandSideTables>, config: AppConfig) =>
+      new SqlNameRegistry(db, config.IDEMPOTENCY_LEASE_MS),
   },
   {
     provide: JointVentureRepository,

@@ -77,7 +77,7 @@ describe('ExecuteCommandHandler', () => {
     new ExecuteCommandHandler(
       new JointVentureRepository(options.on ?? store, options.cacheSize ?? 100),
       new SqlIdempotencyStore(db, options.leaseMs ?? 0),
-      new SqlNameRegistry(db),
+      new SqlNameRegistry(db, options.leaseMs ?? 0),
       new LedgerMetrics(),
       { conflictRetries: options.retries ?? 3 },
     );
@@ -188,10 +188,11 @@ describe('ExecuteCommandHandler', () => {
   });
 
   it('takes over a name whose reservation was left by a crash before the append', async () => {
-    const names = new SqlNameRegistry(db);
+    // Reserved a minute ago, past the 30 s lease: no establishment is still on its way.
+    const names = new SqlNameRegistry(db, 30_000, () => new Date(Date.now() - 60_000));
     await names.reserve('Unit JV', 'e0d5a7f2-0000-4000-8000-000000000001', async () => true);
     // The holder never got recorded: its stream does not exist, so the name is free.
-    const otherHolder = await service().execute(request(establish));
+    const otherHolder = await service({ leaseMs: 30_000 }).execute(request(establish));
     expect(otherHolder).toEqual({ id: JV, version: 0 });
 
     const rival = request(establish, {}, 'b9c1e0a4-1111-4111-8111-111111111111');

@@ -23,7 +23,12 @@ export const IDEMPOTENCY_CLAIMS = defineTable(
 
 export const NAME_RESERVATIONS = defineTable(
   'jv_name_reservations',
-  { name_key: 'text', joint_venture_id: 'text' },
+  {
+    name_key: 'text',
+    joint_venture_id: 'text',
+    /** When the holder reserved it: until its lease is over, an unrecorded holder is in flight. */
+    claimed_at: 'text?',
+  },
   ['name_key'],
 );
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describeWithPostgres } from '@test/services/postgres';
 import { loadConfig } from '../app-config';
 import { openStorage } from './open-storage';
+import { STORAGE_MIGRATIONS } from './storage-migrations';
 
 describe('openStorage on a data folder of an earlier version', () => {
   let dataDir: string;
@@ -14,7 +15,8 @@ describe('openStorage on a data folder of an earlier version', () => {
   it('keeps the notifier where it was and rebuilds read models of an older shape', async () => {
     const old = openSqlite(join(dataDir, 'ledger.db'));
     old.exec(`create table projection_checkpoints (name text primary key, position text not null);
-      insert into projection_checkpoints values ('JointVentureSummaries', '41'), ('KafkaNotifier', '40');`);
+      insert into projection_checkpoints values ('JointVentureSummaries', '41'), ('KafkaNotifier', '40');
+      create table jv_name_reservations (name_key text primary key, joint_venture_id text not null);`);
     old.close();
 
     const storage = await openStorage(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
@@ -25,6 +27,9 @@ describe('openStorage on a data folder of an earlier version', () => {
       expect(await storage.checkpoints.load('JointVentureSummaries')).toBeUndefined();
       const tables = await storage.sql.tables().introspection.getTables();
       expect(tables.map((table) => table.name)).not.toContain('projection_checkpoints');
+      // A reservation table of an earlier release gains the time its holder reserved.
+      const reservations = tables.find((table) => table.name === 'jv_name_reservations');
+      expect(reservations?.columns.map((c) => c.name)).toContain('claimed_at');
     } finally {
       await storage.close();
     }
@@ -60,7 +65,7 @@ describeWithPostgres('openStorage with DATABASE_URL', (pg) => {
     const [first, second] = await Promise.all([openStorage(config), openStorage(config)]);
     try {
       const applied = [first, second].map((s) => s.migrations.applied);
-      expect(applied.flat()).toEqual(['0001_consumer_and_command_side_tables']);
+      expect(applied.flat()).toEqual(Object.keys(STORAGE_MIGRATIONS.migrations));
       expect(first.summary).toMatch(/^kurrentdb\+postgres: .* in PostgreSQL at postgres:/);
       await first.checkpoints.store('JointVentureSummaries', 2n ** 60n);
       expect(await second.checkpoints.load('JointVentureSummaries')).toBe(2n ** 60n);

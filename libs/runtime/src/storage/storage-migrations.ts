@@ -24,6 +24,19 @@ export const STORAGE_MIGRATIONS: MigrationSet = {
         await migrateCommandSide(db as Kysely<CommandSideTables>);
       },
     },
+    // Without it, a second establishment of a name took it over while the first was still being
+    // appended (its holder not yet recorded looked stale): one name, two JVs.
+    '0002_name_reservations_claimed_at': {
+      up: async (db: Kysely<unknown>) => {
+        const tables = await db.introspection.getTables();
+        const reservations = tables.find((t) => t.name === 'jv_name_reservations');
+        if (reservations && !reservations.columns.some((c) => c.name === 'claimed_at'))
+          await db.schema
+            .alterTable('jv_name_reservations')
+            .addColumn('claimed_at', 'text')
+            .execute();
+      },
+    },
   },
 };
 

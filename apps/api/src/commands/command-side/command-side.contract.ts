@@ -23,8 +23,11 @@ export function commandSideContract(name: string, open: () => Promise<CommandSid
     });
     afterEach(() => fixture.close());
 
+    const LEASE_MS = 30_000;
+    const minuteAgo = () => new Date(Date.now() - 60_000);
+
     it('reserves a name for exactly one of many concurrent establishments', async () => {
-      const registry = new SqlNameRegistry(fixture.db);
+      const registry = new SqlNameRegistry(fixture.db, LEASE_MS);
       const outcomes = await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
           registry.reserve(i % 2 ? 'Heavy Chassis' : 'HEAVY  chassis', `jv-${i}`, async () => true),
@@ -33,9 +36,21 @@ export function commandSideContract(name: string, open: () => Promise<CommandSid
       expect(outcomes.filter(Boolean)).toHaveLength(1);
     });
 
+    it('keeps a name for a holder still on its way to the log, on whichever replica', async () => {
+      const first = new SqlNameRegistry(fixture.db, LEASE_MS);
+      expect(await first.reserve('Gearbox', 'jv-first', async () => true)).toBe(true);
+      // Not yet recorded (its stream does not exist), but reserved just now: in flight.
+      const other = new SqlNameRegistry(fixture.db, LEASE_MS);
+      const outcomes = await Promise.all(
+        ['jv-a', 'jv-b'].map((id) => other.reserve('GEARBOX', id, async () => false)),
+      );
+      expect(outcomes).toEqual([false, false]);
+    });
+
     it('hands a name held by an inactive JV to exactly one new taker', async () => {
-      const registry = new SqlNameRegistry(fixture.db);
-      expect(await registry.reserve('Rotor', 'jv-old', async () => true)).toBe(true);
+      const registry = new SqlNameRegistry(fixture.db, LEASE_MS);
+      const earlier = new SqlNameRegistry(fixture.db, LEASE_MS, minuteAgo);
+      expect(await earlier.reserve('Rotor', 'jv-old', async () => true)).toBe(true);
       const outcomes = await Promise.all(
         ['jv-a', 'jv-b', 'jv-c'].map((id) =>
           registry.reserve('Rotor', id, async (holder) => holder !== 'jv-old'),

@@ -35,9 +35,17 @@ export interface NameRegistry {
   release(name: string, jointVentureId: string): Promise<void>;
 }
 
-/** Name reservations in the SQL database beside the read models. */
+/**
+ * Name reservations in the SQL database beside the read models. A holder not yet recorded is
+ * in flight, not stale, for `leaseMs` after it reserved (the idempotency claims' lease): its
+ * establishment may still be on its way to the log, on this replica or another.
+ */
 export class SqlNameRegistry implements NameRegistry {
-  constructor(private readonly db: Kysely<CommandSideTables>) {}
+  constructor(
+    private readonly db: Kysely<CommandSideTables>,
+    private readonly leaseMs: number,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
 
   async reserve(
     name: string,
@@ -48,7 +56,11 @@ export class SqlNameRegistry implements NameRegistry {
     try {
       await this.db
         .insertInto('jv_name_reservations')
-        .values({ name_key: nameKey, joint_venture_id: jointVentureId })
+        .values({
+          name_key: nameKey,
+          joint_venture_id: jointVentureId,
+          claimed_at: this.clock().toISOString(),
+        })
         .execute();
       return true;
     } catch (error) {
@@ -56,20 +68,26 @@ export class SqlNameRegistry implements NameRegistry {
     }
     const holder = await this.db
       .selectFrom('jv_name_reservations')
-      .select('joint_venture_id')
+      .select(['joint_venture_id', 'claimed_at'])
       .where('name_key', '=', nameKey)
       .executeTakeFirst();
     if (!holder) return this.reserve(name, jointVentureId, holderIsActive);
     if (holder.joint_venture_id === jointVentureId) return true;
-    if (await holderIsActive(holder.joint_venture_id)) return false;
+    if (this.inFlight(holder.claimed_at) || (await holderIsActive(holder.joint_venture_id)))
+      return false;
     // Compare-and-set: of two takers of a stale name, only one updates the row.
     const taken = await this.db
       .updateTable('jv_name_reservations')
-      .set({ joint_venture_id: jointVentureId })
+      .set({ joint_venture_id: jointVentureId, claimed_at: this.clock().toISOString() })
       .where('name_key', '=', nameKey)
       .where('joint_venture_id', '=', holder.joint_venture_id)
       .executeTakeFirst();
     return taken.numUpdatedRows === 1n;
+  }
+
+  /** Reserved within the lease (rows of earlier releases carry no time: long settled). */
+  private inFlight(claimedAt: string | null): boolean {
+    return claimedAt !== null && this.clock().getTime() - Date.parse(claimedAt) < this.leaseMs;
   }
 
   async release(name: string, jointVentureId: string): Promise<void> {
