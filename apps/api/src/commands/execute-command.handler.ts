@@ -154,8 +154,9 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
 
   private async reserveName(name: string, jointVentureId: string): Promise<void> {
     const reserved = await this.names.reserve(name, jointVentureId, async (holderId) => {
-      const holder = await this.streams.load(holderId);
-      return holder.state.status === 'existing' && !isTerminal(holder.state.stage);
+      const { state } = await this.streams.load(holderId);
+      if (state.status !== 'existing') return 'unrecorded';
+      return isTerminal(state.stage) ? 'ended' : 'active';
     });
     if (!reserved) throw new NameTakenError(name);
   }

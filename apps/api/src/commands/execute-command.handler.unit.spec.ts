@@ -190,7 +190,7 @@ describe('ExecuteCommandHandler', () => {
   it('takes over a name whose reservation was left by a crash before the append', async () => {
     // Reserved a minute ago, past the 30 s lease: no establishment is still on its way.
     const names = new SqlNameRegistry(db, 30_000, () => new Date(Date.now() - 60_000));
-    await names.reserve('Unit JV', 'e0d5a7f2-0000-4000-8000-000000000001', async () => true);
+    await names.reserve('Unit JV', 'e0d5a7f2-0000-4000-8000-000000000001', async () => 'active');
     // The holder never got recorded: its stream does not exist, so the name is free.
     const otherHolder = await service({ leaseMs: 30_000 }).execute(request(establish));
     expect(otherHolder).toEqual({ id: JV, version: 0 });

@@ -30,7 +30,11 @@ export function commandSideContract(name: string, open: () => Promise<CommandSid
       const registry = new SqlNameRegistry(fixture.db, LEASE_MS);
       const outcomes = await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
-          registry.reserve(i % 2 ? 'Heavy Chassis' : 'HEAVY  chassis', `jv-${i}`, async () => true),
+          registry.reserve(
+            i % 2 ? 'Heavy Chassis' : 'HEAVY  chassis',
+            `jv-${i}`,
+            async () => 'active',
+          ),
         ),
       );
       expect(outcomes.filter(Boolean)).toHaveLength(1);
@@ -38,27 +42,37 @@ export function commandSideContract(name: string, open: () => Promise<CommandSid
 
     it('keeps a name for a holder still on its way to the log, on whichever replica', async () => {
       const first = new SqlNameRegistry(fixture.db, LEASE_MS);
-      expect(await first.reserve('Gearbox', 'jv-first', async () => true)).toBe(true);
+      expect(await first.reserve('Gearbox', 'jv-first', async () => 'active')).toBe(true);
       // Not yet recorded (its stream does not exist), but reserved just now: in flight.
       const other = new SqlNameRegistry(fixture.db, LEASE_MS);
       const outcomes = await Promise.all(
-        ['jv-a', 'jv-b'].map((id) => other.reserve('GEARBOX', id, async () => false)),
+        ['jv-a', 'jv-b'].map((id) =>
+          other.reserve('GEARBOX', id, async () => 'unrecorded' as const),
+        ),
       );
       expect(outcomes).toEqual([false, false]);
     });
 
-    it('hands a name held by an inactive JV to exactly one new taker', async () => {
+    it('frees at once a name whose holder has closed or dissolved, however recently reserved', async () => {
+      const registry = new SqlNameRegistry(fixture.db, LEASE_MS);
+      expect(await registry.reserve('Turbine', 'jv-closed', async () => 'active')).toBe(true);
+      expect(await registry.reserve('turbine', 'jv-new', async () => 'ended')).toBe(true);
+    });
+
+    it('hands a name held by an unrecorded JV, reserved before the lease, to exactly one new taker', async () => {
       const registry = new SqlNameRegistry(fixture.db, LEASE_MS);
       const earlier = new SqlNameRegistry(fixture.db, LEASE_MS, minuteAgo);
-      expect(await earlier.reserve('Rotor', 'jv-old', async () => true)).toBe(true);
+      expect(await earlier.reserve('Rotor', 'jv-old', async () => 'active')).toBe(true);
       const outcomes = await Promise.all(
         ['jv-a', 'jv-b', 'jv-c'].map((id) =>
-          registry.reserve('Rotor', id, async (holder) => holder !== 'jv-old'),
+          registry.reserve('Rotor', id, async (holder) =>
+            holder === 'jv-old' ? 'unrecorded' : 'active',
+          ),
         ),
       );
       expect(outcomes.filter(Boolean)).toHaveLength(1);
       await registry.release('ROTOR', 'jv-old'); // not the holder any more: changes nothing
-      expect(await registry.reserve('rotor', 'jv-d', async () => true)).toBe(false);
+      expect(await registry.reserve('rotor', 'jv-d', async () => 'active')).toBe(false);
     });
 
     it('lets one of many concurrent retries claim a key; the others wait, then see the outcome', async () => {

@@ -19,17 +19,20 @@ export function nameKeyOf(name: string): string {
     .trim();
 }
 
+/** What the event store says of a reservation's holder. */
+export type NameHolder = 'active' | 'ended' | 'unrecorded';
+
 /**
  * Reserves JV names so that no two active JVs share one. The event store stays the truth:
- * a reservation whose holder never got recorded (a crash) or has since closed or dissolved
- * is stale, and `reserve` takes it over; the caller says which holders are still active.
+ * a reservation whose holder has closed or dissolved, or never got recorded (a crash), is
+ * stale, and `reserve` takes it over; the caller says what became of the holder.
  */
 export interface NameRegistry {
   /** True when the name is now reserved for `jointVentureId`; false when an active JV holds it. */
   reserve(
     name: string,
     jointVentureId: string,
-    holderIsActive: (holderId: string) => Promise<boolean>,
+    holderOf: (holderId: string) => Promise<NameHolder>,
   ): Promise<boolean>;
   /** Drops a reservation made for a JV whose establishment was then refused. */
   release(name: string, jointVentureId: string): Promise<void>;
@@ -37,7 +40,7 @@ export interface NameRegistry {
 
 /**
  * Name reservations in the SQL database beside the read models. A holder not yet recorded is
- * in flight, not stale, for `leaseMs` after it reserved (the idempotency claims' lease): its
+ * in flight, not a crash's leftover, for `leaseMs` after it reserved (the idempotency claims' lease): its
  * establishment may still be on its way to the log, on this replica or another.
  */
 export class SqlNameRegistry implements NameRegistry {
@@ -50,7 +53,7 @@ export class SqlNameRegistry implements NameRegistry {
   async reserve(
     name: string,
     jointVentureId: string,
-    holderIsActive: (holderId: string) => Promise<boolean>,
+    holderOf: (holderId: string) => Promise<NameHolder>,
   ): Promise<boolean> {
     const nameKey = nameKeyOf(name);
     try {
@@ -71,10 +74,11 @@ export class SqlNameRegistry implements NameRegistry {
       .select(['joint_venture_id', 'claimed_at'])
       .where('name_key', '=', nameKey)
       .executeTakeFirst();
-    if (!holder) return this.reserve(name, jointVentureId, holderIsActive);
+    if (!holder) return this.reserve(name, jointVentureId, holderOf);
     if (holder.joint_venture_id === jointVentureId) return true;
-    if (this.inFlight(holder.claimed_at) || (await holderIsActive(holder.joint_venture_id)))
-      return false;
+    const status = await holderOf(holder.joint_venture_id);
+    if (status === 'active') return false;
+    if (status === 'unrecorded' && this.inFlight(holder.claimed_at)) return false;
     // Compare-and-set: of two takers of a stale name, only one updates the row.
     const taken = await this.db
       .updateTable('jv_name_reservations')
