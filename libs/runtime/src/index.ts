@@ -6,3 +6,4 @@ export * from './storage/storage-migrations';
 export * from './storage/storage.module';
 export * from './consumers.module';
 export * from './logging';
+export * from './progress';
