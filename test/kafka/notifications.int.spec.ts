@@ -33,7 +33,7 @@ import {
 } from '../e2e/support/test-app';
 import { describeWithKafka, type TestKafka } from '../services/kafka';
 import {
-  compareWithStore,
+  deliveryOf,
   createTopic,
   distinctIds,
   readTopic,
@@ -124,13 +124,7 @@ describeWithKafka('Kafka notifications against a real broker', (kafka) => {
     const stored = await jointVentureEvents(app.app.get<EventStore>(EVENT_STORE));
     expect(stored).toHaveLength(ventures * (4 + batchesEach + 2));
     reader = await readTopic(kafka().brokers, topic);
-    await reader.waitFor(
-      (messages) => distinctIds(messages).size >= stored.length,
-      `${stored.length} distinct events on ${topic}`,
-    );
-    await reader.readToEnd();
-
-    const report = compareWithStore(reader.messages(), stored);
+    const report = await deliveryOf(reader, stored, `on ${topic}`);
     expect(report.problems).toEqual([]);
     expect(report.distinct).toBe(stored.length);
     // No crash happened, so no event may have been sent twice.
@@ -215,12 +209,7 @@ describeWithKafka('Kafka notifications against a real broker', (kafka) => {
     expect(degradedSeen).toMatchObject({ state: 'degraded', degraded: true });
 
     const stored = await jointVentureEvents(app.app.get<EventStore>(EVENT_STORE));
-    await reader.waitFor(
-      (messages) => distinctIds(messages).size >= stored.length,
-      `${stored.length} distinct events on ${topic} after the outage`,
-    );
-    await reader.readToEnd();
-    const report = compareWithStore(reader.messages(), stored);
+    const report = await deliveryOf(reader, stored, `on ${topic} after the outage`);
     expect(report.problems).toEqual([]);
     expect(report.distinct).toBe(stored.length);
     // The same batch offered again on the same idempotent producer is not written twice.
@@ -343,15 +332,10 @@ describeWithKafka('Kafka notifications against a real broker', (kafka) => {
         connection.close();
       }
       expect(stored.length).toBeGreaterThanOrEqual(load.acks.length);
-      await reader.waitFor(
-        (messages) => distinctIds(messages).size >= stored.length,
-        `${stored.length} distinct events on ${topic} after the restart`,
-      );
-      await reader.readToEnd();
+      const report = await deliveryOf(reader, stored, `on ${topic} after the restart`);
       await api.stop();
       api = undefined;
 
-      const report = compareWithStore(reader.messages(), stored);
       expect(report.problems).toEqual([]);
       expect(report.distinct).toBe(stored.length);
       // Every command acknowledged before the kill is on the topic.

@@ -19,13 +19,7 @@ import { describeWithKafka } from '../services/kafka';
 import { startKurrentDb, type TestKurrentDb } from '../services/kurrentdb';
 import { describeWithPostgres } from '../services/postgres';
 import { waitUntil } from '../support/wait';
-import {
-  compareWithStore,
-  createTopic,
-  distinctIds,
-  readTopic,
-  type TopicReader,
-} from './support/topic-reader';
+import { createTopic, deliveryOf, readTopic, type TopicReader } from './support/topic-reader';
 
 const LEASE_TTL_MS = 3_000;
 
@@ -146,13 +140,7 @@ describeWithKafka('notifier failover between projector processes', (kafka) => {
         await store.close();
       }
       expect(stored.length).toBe(statuses.length);
-      await reader.waitFor(
-        (messages) => distinctIds(messages).size >= stored.length,
-        `${stored.length} distinct events on ${topic}`,
-      );
-      await reader.readToEnd();
-
-      const report = compareWithStore(reader.messages(), stored);
+      const report = await deliveryOf(reader, stored, `on ${topic}`);
       expect(report.problems).toEqual([]);
       expect(report.distinct).toBe(stored.length);
       const seen = new Map<string, number>();

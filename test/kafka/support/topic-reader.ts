@@ -231,3 +231,20 @@ export function compareWithStore(
     problems,
   };
 }
+
+/**
+ * Waits until every stored event has arrived at least once, then reads the rest of the topic
+ * (so a duplicate, had there been one, is among the messages), and compares with the store.
+ */
+export async function deliveryOf(
+  reader: TopicReader,
+  stored: readonly RecordedEvent[],
+  where: string,
+): Promise<DeliveryReport> {
+  await reader.waitFor(
+    (messages) => distinctIds(messages).size >= stored.length,
+    `${stored.length} distinct events ${where}`,
+  );
+  await reader.readToEnd();
+  return compareWithStore(reader.messages(), stored);
+}
