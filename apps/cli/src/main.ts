@@ -1,108 +1,21 @@
 import 'reflect-metadata';
-import { ROLES, type Role } from '@app/domain';
-import { rebuildProjections, sqliteRebuildSpace } from '@app/read-models';
-import {
-  ConfigError,
-  InvalidTokenError,
-  loadConfig,
-  localTokensOf,
-  openStorage,
-  SigningKeyMissingError,
-} from '@app/runtime';
-import { parseArgs } from 'node:util';
+import { ConfigError, SigningKeyMissingError } from '@app/runtime';
+import type { CliCommand } from './commands/command';
+import { migrateCommand } from './commands/migrate.command';
+import { rebuildProjectionsCommand } from './commands/rebuild-projections.command';
+import { tokenCommand } from './commands/token.command';
+import { UsageError } from './usage-error';
 
-const USAGE = `usage:
-  token --role <${ROLES.join('|')}> --member-state <XX> --subject <name> [--expires-in 8h]
-      prints a bearer token signed with the service's key (JWT_SECRET, or the key file the
-      service created in DATA_DIR), nothing else; says on stderr which key signed it
-  rebuild-projections
-      replays the global log into fresh read-model tables and switches to them
-  migrate
-      brings the database (SQLite in DATA_DIR, or DATABASE_URL) to this version's schema, as
-      every start-up does; prints the migrations it applied as JSON`;
+/** Every command of `npm run -s ledger -- <command>`, one file each under `commands/`. */
+const COMMANDS: readonly CliCommand[] = [tokenCommand, rebuildProjectionsCommand, migrateCommand];
 
-async function token(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      role: { type: 'string' },
-      'member-state': { type: 'string' },
-      subject: { type: 'string' },
-      'expires-in': { type: 'string', default: '8h' },
-    },
-  });
-  const config = loadConfig();
-  if (config.AUTH_MODE !== 'local')
-    throw new UsageError(
-      `AUTH_MODE=${config.AUTH_MODE}: tokens come from the identity providers in AUTH_ISSUERS; this command signs AUTH_MODE=local tokens only`,
-    );
-  const role = values.role as Role;
-  const memberState = values['member-state'] ?? '';
-  const scopes = [...config.MEMBER_STATES, config.COMMISSION_MEMBER_STATE];
-  if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
-  if (!scopes.includes(memberState))
-    throw new UsageError(`--member-state must be one of ${scopes.join(', ')}`);
-  if (!values.subject) throw new UsageError('--subject is required');
-  const expiresIn = values['expires-in'] ?? '8h';
-  if (!/^\d+ ?(s|m|h|d)?$/.test(expiresIn))
-    throw new UsageError('--expires-in must be a duration such as 30m, 8h or 3600');
-  // Never creates a key: a token signed with any other key than the service's would be refused.
-  const tokens = localTokensOf(config, { createKey: false });
-  let token: string;
-  try {
-    token = await tokens.issue(
-      { subject: values.subject, role, memberState },
-      /^\d+$/.test(expiresIn) ? Number(expiresIn) : expiresIn,
-    );
-  } catch (error) {
-    if (error instanceof InvalidTokenError) throw new UsageError(error.message);
-    throw error;
-  }
-  console.error(
-    tokens.keySource === 'JWT_SECRET'
-      ? 'signed with JWT_SECRET'
-      : `signed with the key in ${tokens.keySource} (DATA_DIR=${config.DATA_DIR})`,
-  );
-  process.stdout.write(`${token}\n`);
-}
-
-async function rebuild(): Promise<void> {
-  // The log is replayed from wherever the service keeps its events.
-  const config = loadConfig();
-  const storage = await openStorage(config);
-  try {
-    const report = await rebuildProjections({
-      db: storage.readModels,
-      checkpoints: storage.checkpoints,
-      events: storage.events,
-      space: sqliteRebuildSpace({ directory: config.DATA_DIR }),
-    });
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  } finally {
-    await storage.close();
-  }
-}
-
-async function migrate(): Promise<void> {
-  const config = loadConfig();
-  // Opening the storage migrates it (under a lock, so replicas starting meanwhile wait).
-  const storage = await openStorage(config);
-  try {
-    const report = { storage: storage.summary, applied: storage.migrations.applied };
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  } finally {
-    await storage.close();
-  }
-}
-
-class UsageError extends Error {}
+const USAGE = `usage:\n${COMMANDS.map((c) => `  ${c.usage}`).join('\n')}`;
 
 async function main(argv: string[]): Promise<void> {
-  const [command, ...args] = argv;
-  if (command === 'token') return token(args);
-  if (command === 'rebuild-projections') return rebuild();
-  if (command === 'migrate') return migrate();
-  throw new UsageError(command ? `unknown command '${command}'` : 'no command given');
+  const [name, ...args] = argv;
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) throw new UsageError(name ? `unknown command '${name}'` : 'no command given');
+  return command.run(args);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
