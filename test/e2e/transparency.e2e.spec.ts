@@ -89,7 +89,9 @@ describe('the transparency log over HTTP', () => {
     expect(bundle.format).toBe('jv-ledger-bundle/1');
     expect(bundle.events).toHaveLength(2);
     expect(verifyBundle(bundle, [verifierKey])).toMatchObject({ valid: true, events: 2 });
-    const tampered = structuredClone(exported.body) as { events: { data: Record<string, unknown> }[] };
+    const tampered = structuredClone(exported.body) as {
+      events: { data: Record<string, unknown> }[];
+    };
     tampered.events[0].data.name = 'Someone else';
     expect(verifyBundle(tampered, [verifierKey])).toMatchObject({
       valid: false,
