@@ -1,4 +1,4 @@
-import { hashEvent, type EventStore } from '@app/event-store';
+import type { EventStore } from '@app/event-store';
 import {
   generateSignerKey,
   openCheckpoint,
@@ -7,6 +7,7 @@ import {
   type KeyListEntry,
 } from '@app/transparency';
 import { startKurrentDb, type TestKurrentDb } from '@test/services/kurrentdb';
+import { JointVentureHistory } from '@test/support/joint-venture-history';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,29 +22,11 @@ import {
 } from './transparency-ledger';
 import { transparencyLogConsumer } from './transparency-log.consumer';
 
-/** Appends `count` hash-chained events to a JV, as the command side chains them. */
-async function appendChained(events: EventStore, jointVentureId: string, count: number) {
-  const streamId = `joint-venture-${jointVentureId}`;
-  const existing = await events.readStream(streamId);
-  let prevHash = (existing.at(-1)?.metadata.hash as string | undefined) ?? null;
-  const batch = [];
-  for (let i = 0; i < count; i++) {
-    const unhashed = {
-      id: randomUUID(),
-      streamId,
-      revision: existing.length + i,
-      type: 'NoteRecorded',
-      data: { n: existing.length + i },
-      metadata: { recordedAt: new Date().toISOString(), prevHash },
-    };
-    const hash = hashEvent(unhashed);
-    batch.push({ ...unhashed, metadata: { ...unhashed.metadata, hash } });
-    prevHash = hash;
-  }
-  return events.appendToStream(
-    streamId,
-    batch.map(({ id, type, data, metadata }) => ({ id, type, data, metadata })),
-  );
+/** Appends `count` more hash-chained events to the JV's stream, as the command side chains them. */
+async function appendChained(events: EventStore, jv: JointVentureHistory, count: number) {
+  const from = jv.events.length;
+  for (let i = 0; i < count; i++) jv.recordStored('NoteRecorded', 1, { n: from + i });
+  await events.appendToStream(jv.streamId, jv.toAppend(from));
 }
 
 type Setup = () => Promise<Readonly<{ env: Record<string, string>; done: () => Promise<void> }>>;
@@ -92,7 +75,7 @@ function ledgerSuite(name: string, setup: Setup) {
       expect(await ledger.signNow()).toBeUndefined();
       expect(await ledger.latest()).toBeUndefined();
 
-      const jv = randomUUID();
+      const jv = new JointVentureHistory();
       await appendChained(storage.events, jv, 3);
       await catchUp();
       const first = await ledger.signNow();
@@ -125,9 +108,9 @@ function ledgerSuite(name: string, setup: Setup) {
 
     it('exports a bundle against a checkpoint that covers the JV, signing one when needed', async () => {
       const ledger = TransparencyLedger.open(config, storage);
-      const [a, b] = [randomUUID(), randomUUID()];
+      const [a, b] = [new JointVentureHistory(), new JointVentureHistory()];
       await appendChained(storage.events, a, 2);
-      await expect(ledger.exportBundle(a)).rejects.toBeInstanceOf(NotYetInLogError);
+      await expect(ledger.exportBundle(a.id)).rejects.toBeInstanceOf(NotYetInLogError);
       await expect(ledger.exportBundle(randomUUID())).rejects.toThrow(/does not exist/);
       await catchUp();
       const early = await ledger.signNow();
@@ -136,7 +119,7 @@ function ledgerSuite(name: string, setup: Setup) {
       await catchUp();
 
       const key = ledger.publishedKeys()[0].verifierKey;
-      const bundle = await ledger.exportBundle(a);
+      const bundle = await ledger.exportBundle(a.id);
       expect(bundle.events.map((e) => e.version)).toEqual([0, 1, 2]);
       expect(verifyBundle(bundle, [key])).toMatchObject({ valid: true, events: 3 });
       // The early checkpoint did not cover a's last event: a new one was signed.
@@ -144,13 +127,13 @@ function ledgerSuite(name: string, setup: Setup) {
       expect(latest!.position).toBe(early!.position + 1);
       expect(latest!.treeSize).toBe(7);
       // b's events are all covered by it: no new checkpoint.
-      expect(verifyBundle(await ledger.exportBundle(b), [key])).toMatchObject({ valid: true });
+      expect(verifyBundle(await ledger.exportBundle(b.id), [key])).toMatchObject({ valid: true });
       expect((await ledger.latest())!.position).toBe(latest!.position);
     });
 
     it('signs periodically only while told it holds the lease, and only when the log grew', async () => {
       const ledger = TransparencyLedger.open(config, storage);
-      await appendChained(storage.events, randomUUID(), 1);
+      await appendChained(storage.events, new JointVentureHistory(), 1);
       await catchUp();
       let holder = false;
       const stop = ledger.startPeriodicSigning({ intervalMs: 20, isLeaseHolder: () => holder });
@@ -212,7 +195,7 @@ describe('TransparencyLedger keys from mounted files (production)', () => {
         old.verifierKey,
         current.verifierKey,
       ]);
-      await appendChained(storage.events, randomUUID(), 1);
+      await appendChained(storage.events, new JointVentureHistory(), 1);
       const consumer = transparencyLogConsumer({
         events: storage.events,
         checkpoints: storage.checkpoints,
