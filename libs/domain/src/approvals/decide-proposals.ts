@@ -38,7 +38,7 @@ export type WithdrawProposal = Step<'WithdrawProposal', { reason: string }>;
 export type ProposalCommand = ProposeChange | ApproveProposal | RejectProposal | WithdrawProposal;
 
 export type ProposalDecision = Readonly<{
-  events: (ProposalEvent | JointVentureEvent)[];
+  events: JointVentureEvent[];
   /** `applied`: the change's events are in `events`; `closed`: refused, and closed saying why. */
   outcome: ProposalStatus;
   /** The proposal after these events; undefined when the change applied without one. */
@@ -74,7 +74,11 @@ export function decideProposal(
       return closing(proposals, proposal, [
         {
           type: 'ProposalWithdrawn',
-          data: { proposalId: proposal.proposalId, reason: command.reason },
+          data: {
+            proposalId: proposal.proposalId,
+            reason: command.reason,
+            effectiveOn: dayOf(command.now),
+          },
         },
       ]);
     default: {
@@ -111,6 +115,7 @@ function propose(
       proposedBy: by,
       required,
       expiresAt: new Date(Date.parse(now) + ttlMs).toISOString(),
+      effectiveOn: dayOf(now),
     },
   };
   return closing(proposals, undefined, [proposed], proposalId);
@@ -137,7 +142,7 @@ function approve(
 
   const approval: ProposalEvent = {
     type: 'ChangeApproved',
-    data: { proposalId: proposal.proposalId, by },
+    data: { proposalId: proposal.proposalId, by, effectiveOn: dayOf(command.now) },
   };
   if (awaiting(proposal).length > 1) return closing(proposals, proposal, [approval]);
   const change = {
@@ -152,7 +157,12 @@ function approve(
     if (!(error instanceof DomainError)) throw error;
     const closed: ProposalEvent = {
       type: 'ProposalClosed',
-      data: { proposalId: proposal.proposalId, reason: 'no-longer-applies', detail: error.message },
+      data: {
+        proposalId: proposal.proposalId,
+        reason: 'no-longer-applies',
+        detail: error.message,
+        effectiveOn: dayOf(command.now),
+      },
     };
     return { ...closing(proposals, proposal, [approval, closed]), refusal: error.message };
   }
@@ -170,7 +180,12 @@ function reject(
   return closing(proposals, proposal, [
     {
       type: 'ChangeRejected',
-      data: { proposalId: proposal.proposalId, by: command.by, reason: command.reason },
+      data: {
+        proposalId: proposal.proposalId,
+        by: command.by,
+        reason: command.reason,
+        effectiveOn: dayOf(command.now),
+      },
     },
   ]);
 }
@@ -185,7 +200,12 @@ function lapse(
   const detail = `the proposal expired at ${proposal.expiresAt}`;
   const closed: ProposalEvent = {
     type: 'ProposalClosed',
-    data: { proposalId: proposal.proposalId, reason: 'expired', detail },
+    data: {
+      proposalId: proposal.proposalId,
+      reason: 'expired',
+      detail,
+      effectiveOn: dayOf(command.now),
+    },
   };
   return { ...closing(proposals, proposal, [closed]), refusal: detail };
 }
@@ -194,7 +214,7 @@ function lapse(
 function closing(
   proposals: Proposals,
   proposal: Proposal | undefined,
-  events: (ProposalEvent | JointVentureEvent)[],
+  events: JointVentureEvent[],
   id = proposal?.proposalId,
 ): ProposalDecision {
   const after = events.filter(isProposalEvent).reduce(evolveProposals, proposals);
@@ -202,9 +222,12 @@ function closing(
   return { events, outcome: next.status, proposal: next };
 }
 
-export function isProposalEvent(event: ProposalEvent | JointVentureEvent): event is ProposalEvent {
+export function isProposalEvent(event: JointVentureEvent): event is ProposalEvent {
   return (PROPOSAL_EVENT_TYPES as readonly string[]).includes(event.type);
 }
+
+/** Proposal steps take effect the day they are decided (UTC). */
+const dayOf = (now: string) => new Date(now).toISOString().slice(0, 10);
 
 const sameActor = (a: ApprovingActor, b: ApprovingActor) =>
   a.subject === b.subject && a.memberState === b.memberState;
