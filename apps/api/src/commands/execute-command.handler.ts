@@ -1,11 +1,16 @@
 import {
   decide,
+  decideProposal,
   DomainError,
   isTerminal,
   JointVentureNotFoundError,
   type Actor,
+  type ApprovalSettings,
+  type CommandOf,
   type JointVentureCommand,
+  type JointVentureEvent,
   type JointVentureState,
+  type ProposalDecision,
 } from '@app/domain';
 import { WrongExpectedRevisionError } from '@app/event-store';
 import { Inject } from '@nestjs/common';
@@ -15,12 +20,20 @@ import {
   ConcurrencyConflictError,
   NameTakenError,
   NotAPartnerStateError,
+  ProposalClosedError,
   RefusalError,
   VersionMismatchError,
 } from '../problem/application-errors';
 import type { IdempotencyStore } from './command-side/idempotency.store';
 import type { NameRegistry } from './command-side/name-registry';
-import { ExecuteCommand, type CommandOutcome } from './execute-command';
+import { proposalView } from '../proposals/proposal-view';
+import {
+  accepted,
+  ExecuteCommand,
+  type CommandOutcome,
+  type SubmittedCommand,
+  type SubmittedProposalStep,
+} from './execute-command';
 import { eventIdsFor, fingerprintOf, scopeKeyOf } from './ids';
 import { JointVentureRepository, type LoadedJointVenture } from './joint-venture.repository';
 import { KeyedSerializer } from './keyed-serializer';
@@ -32,7 +45,19 @@ export const COMMAND_OPTIONS = Symbol('COMMAND_OPTIONS');
 export type CommandOptions = Readonly<{
   /** Re-decisions of a command that lost a race (without If-Match). */
   conflictRetries: number;
+  /** APPROVALS, APPROVAL_RULES, PROPOSAL_TTL; absent: approvals off. */
+  approvals?: ApprovalSettings;
   clock?: () => Date;
+}>;
+
+const APPROVALS_OFF: ApprovalSettings = { rules: undefined, ttlMs: 0 };
+
+/** What a command or proposal step decided: the events, and the answer once they are appended. */
+type Decided = Readonly<{
+  events: JointVentureEvent[];
+  /** The id of the first event, when it must be one (a proposal is named by its ChangeProposed). */
+  firstEventId?: string;
+  outcome: (version: number) => CommandOutcome;
 }>;
 
 /**
@@ -44,6 +69,7 @@ export type CommandOptions = Readonly<{
 @CommandHandler(ExecuteCommand)
 export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
   private readonly clock: () => Date;
+  private readonly approvals: ApprovalSettings;
   /**
    * Commands on one JV run one at a time in this process. The store commits the appends of one
    * event-loop turn together, so concurrent commands on a JV would all decide against the same
@@ -61,6 +87,7 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
     @Inject(COMMAND_OPTIONS) private readonly options: CommandOptions,
   ) {
     this.clock = options.clock ?? (() => new Date());
+    this.approvals = options.approvals ?? APPROVALS_OFF;
   }
 
   execute(message: ExecuteCommand): Promise<CommandOutcome> {
@@ -84,7 +111,7 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
       ifMatch: conditions.ifMatch,
     });
     const claim = await this.idempotency.claim(scopeKey, fingerprint, jointVentureId, now);
-    if (claim.kind === 'completed') return claim.outcome;
+    if (claim.kind === 'completed') return this.retried(claim.outcome, message, scopeKey);
     if (claim.kind === 'unfinished') {
       const landed = await this.landedBefore(scopeKey, jointVentureId, claim.firstRevision);
       if (landed) {
@@ -97,10 +124,27 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
       await this.idempotency.complete(scopeKey, outcome);
       return outcome;
     } catch (error) {
+      // A closing was appended: a retry answers with it.
+      if (error instanceof ProposalClosedError)
+        await this.idempotency.complete(scopeKey, { id: jointVentureId, version: error.version });
       // Refused before anything was appended: the key may be used again with a corrected request.
-      if (!isAmbiguous(error)) await this.idempotency.release(scopeKey);
+      else if (!isAmbiguous(error)) await this.idempotency.release(scopeKey);
       throw error;
     }
+  }
+
+  /** A retried command that made a proposal answers with that proposal, as it is now. */
+  private async retried(
+    outcome: CommandOutcome,
+    { command }: ExecuteCommand,
+    scopeKey: string,
+  ): Promise<CommandOutcome> {
+    if (isProposalStep(command) || this.approvals.rules?.[command.type] === undefined)
+      return outcome;
+    const { state } = await this.streams.load(command.jointVentureId);
+    const proposal =
+      state.status === 'existing' ? state.proposals[eventIdsFor(scopeKey, 1)[0]] : undefined;
+    return proposal === undefined ? outcome : accepted({ ...outcome, ...proposalView(proposal) });
   }
 
   private async decideAndAppend(
@@ -109,21 +153,24 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
     scopeKey?: string,
   ): Promise<CommandOutcome> {
     const { jointVentureId } = submitted;
-    const command = { ...submitted, now } as JointVentureCommand;
+    // A proposal is named by the id of its ChangeProposed event (derived from an Idempotency-Key).
+    const proposalId = eventIdsFor(scopeKey, 1)[0];
     let reservedName: string | undefined;
     try {
       for (let attempt = 0; ; attempt += 1) {
         const loaded = await this.streams.load(jointVentureId);
         // Scope first: a version mismatch (412, with the current version) would disclose the JV.
-        authorize(context.actor, command, loaded.state);
+        authorize(context.actor, submitted, loaded.state);
         if (conditions.ifMatch !== undefined && loaded.revision !== conditions.ifMatch)
           throw new VersionMismatchError(conditions.ifMatch, loaded.revision);
-        const events = decide(command, loaded.state);
-        if (command.type === 'EstablishJointVenture' && reservedName === undefined) {
-          await this.reserveName(command.data.name, jointVentureId);
-          reservedName = command.data.name;
+        const decided = this.decide(submitted, context.actor, now, loaded.state, proposalId);
+        const { events } = decided;
+        if (isEstablishment(submitted) && reservedName === undefined) {
+          await this.reserveName(submitted.data.name, jointVentureId);
+          reservedName = submitted.data.name;
         }
         const eventIds = eventIdsFor(scopeKey, events.length);
+        if (decided.firstEventId !== undefined) eventIds[0] = decided.firstEventId;
         if (scopeKey) await this.idempotency.markAppending(scopeKey, nextRevision(loaded));
         try {
           const version = await this.streams.append(
@@ -134,7 +181,7 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
             context,
             now,
           );
-          return { id: jointVentureId, version };
+          return decided.outcome(version);
         } catch (error) {
           if (!(error instanceof WrongExpectedRevisionError)) throw error;
           if (conditions.ifMatch !== undefined)
@@ -150,6 +197,50 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
         await this.names.release(reservedName, jointVentureId);
       throw error;
     }
+  }
+
+  /**
+   * The events of a command, of a proposal of it (APPROVALS=on, an action of the rule table that
+   * needs other states' agreement), or of a step on a proposal; decided against `state`.
+   */
+  private decide(
+    submitted: SubmittedCommand | SubmittedProposalStep,
+    { subject, memberState }: Actor,
+    now: string,
+    state: JointVentureState,
+    proposalId: string,
+  ): Decided {
+    const id = submitted.jointVentureId;
+    const applied = (version: number): CommandOutcome => ({ id, version });
+    const by = { subject, memberState };
+    if (isProposalStep(submitted)) {
+      const { proposalId: stepOn, reason = '' } = submitted.data;
+      const step = { jointVentureId: id, proposalId: stepOn, by, now, reason };
+      const decision = decideProposal(
+        { ...step, type: submitted.type },
+        state,
+        state.status === 'existing' ? state.proposals : {},
+        this.approvals,
+      );
+      return { events: decision.events, outcome: (version) => stepOutcome(id, version, decision) };
+    }
+    const command = { ...submitted, now } as JointVentureCommand;
+    if (this.approvals.rules?.[command.type] === undefined || state.status !== 'existing')
+      return { events: decide(command, state), outcome: applied };
+    const decision = decideProposal(
+      { type: 'ProposeChange', jointVentureId: id, proposalId, by, now, change: command },
+      state,
+      state.proposals,
+      this.approvals,
+    );
+    const proposal = decision.proposal;
+    if (decision.outcome !== 'pending' || proposal === undefined)
+      return { events: decision.events, outcome: applied };
+    return {
+      events: decision.events,
+      firstEventId: proposalId,
+      outcome: (version) => accepted({ id, version, ...proposalView(proposal) }),
+    };
   }
 
   private async reserveName(name: string, jointVentureId: string): Promise<void> {
@@ -184,9 +275,13 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
  * `access-policy.ts`), decided against the stream itself. On any other JV the command answers
  * as for an unknown one (404): its existence is not disclosed.
  */
-function authorize(actor: Actor, command: JointVentureCommand, state: JointVentureState): void {
+function authorize(
+  actor: Actor,
+  command: SubmittedCommand | SubmittedProposalStep,
+  state: JointVentureState,
+): void {
   const id = command.jointVentureId;
-  if (command.type === 'EstablishJointVenture') {
+  if (isEstablishment(command)) {
     if (!command.data.partners.some((partner) => partner.memberState === actor.memberState))
       throw new NotAPartnerStateError(
         `a programme manager of ${actor.memberState} can establish only joint ventures with a partner from ${actor.memberState}`,
@@ -196,6 +291,38 @@ function authorize(actor: Actor, command: JointVentureCommand, state: JointVentu
   if (state.status === 'none') throw new JointVentureNotFoundError(id);
   if (!state.partners.some((partner) => partner.memberState === actor.memberState))
     throw new JointVentureNotFoundError(id);
+}
+
+function isEstablishment(
+  command: SubmittedCommand | SubmittedProposalStep,
+): command is Omit<CommandOf<'EstablishJointVenture'>, 'now'> {
+  return command.type === 'EstablishJointVenture';
+}
+
+const PROPOSAL_STEPS: ReadonlySet<string> = new Set([
+  'ApproveProposal',
+  'RejectProposal',
+  'WithdrawProposal',
+] satisfies SubmittedProposalStep['type'][]);
+
+function isProposalStep(
+  command: SubmittedCommand | SubmittedProposalStep,
+): command is SubmittedProposalStep {
+  return PROPOSAL_STEPS.has(command.type);
+}
+
+/** A step's answer: the proposal (and the JV's version); refused when it closed the proposal. */
+function stepOutcome(id: string, version: number, decision: ProposalDecision): CommandOutcome {
+  const proposal = decision.proposal!;
+  const closed = decision.events.find((event) => event.type === 'ProposalClosed');
+  if (closed !== undefined)
+    throw new ProposalClosedError(
+      proposal.proposalId,
+      closed.data.reason,
+      closed.data.detail,
+      version,
+    );
+  return { id, version, ...proposalView(proposal) };
 }
 
 function nextRevision(loaded: LoadedJointVenture): number {

@@ -19,6 +19,7 @@ import {
   type ApprovingActor,
   type Proposal,
   type ProposalEvent,
+  type ProposalRefusal,
   type ProposalStatus,
   type Proposals,
 } from './proposals';
@@ -62,6 +63,7 @@ export function decideProposal(
       proposal.proposalId,
       proposal.status,
       `proposal ${proposal.proposalId} is ${proposal.status}, no longer pending`,
+      'not-pending',
     );
   switch (command.type) {
     case 'ApproveProposal':
@@ -70,7 +72,7 @@ export function decideProposal(
       return reject(command, proposal, proposals);
     case 'WithdrawProposal':
       if (!sameActor(command.by, proposal.proposedBy))
-        throw refused(proposal, 'only its proposer may withdraw a proposal');
+        throw refused(proposal, 'only its proposer may withdraw a proposal', 'not-the-proposer');
       return closing(proposals, proposal, [
         {
           type: 'ProposalWithdrawn',
@@ -106,6 +108,7 @@ function propose(
       proposalId,
       proposals[proposalId].status,
       `proposal ${proposalId} exists`,
+      'exists',
     );
   const proposed: ProposalEvent = {
     type: 'ChangeProposed',
@@ -134,11 +137,16 @@ function approve(
     throw refused(
       proposal,
       `${by.memberState} is not one of the states that must approve (${proposal.required.join(', ')})`,
+      'not-a-required-state',
     );
   if (proposal.approved.some((a) => a.subject === by.subject))
-    throw refused(proposal, `${by.subject} has approved this proposal already`);
+    throw refused(proposal, `${by.subject} has approved this proposal already`, 'already-approved');
   if (!awaiting(proposal).includes(by.memberState))
-    throw refused(proposal, `${by.memberState} has approved this proposal already`);
+    throw refused(
+      proposal,
+      `${by.memberState} has approved this proposal already`,
+      'already-approved',
+    );
 
   const approval: ProposalEvent = {
     type: 'ChangeApproved',
@@ -176,7 +184,13 @@ function reject(
   const expired = lapse(command, proposal, proposals);
   if (expired) return expired;
   if (!awaiting(proposal).includes(command.by.memberState))
-    throw refused(proposal, `${command.by.memberState} is not a state whose approval is awaited`);
+    throw refused(
+      proposal,
+      `${command.by.memberState} is not a state whose approval is awaited`,
+      proposal.required.includes(command.by.memberState)
+        ? 'already-approved'
+        : 'not-a-required-state',
+    );
   return closing(proposals, proposal, [
     {
       type: 'ChangeRejected',
@@ -232,5 +246,5 @@ const dayOf = (now: string) => new Date(now).toISOString().slice(0, 10);
 const sameActor = (a: ApprovingActor, b: ApprovingActor) =>
   a.subject === b.subject && a.memberState === b.memberState;
 
-const refused = (proposal: Proposal, message: string) =>
-  new ProposalRefusedError(proposal.proposalId, proposal.status, message);
+const refused = (proposal: Proposal, message: string, refusal: ProposalRefusal) =>
+  new ProposalRefusedError(proposal.proposalId, proposal.status, message, refusal);

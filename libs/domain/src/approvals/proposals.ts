@@ -130,12 +130,17 @@ export class ProposalNotFoundError extends DomainError {
   }
 }
 
+/** Why a step was refused, as the API names it. */
+export type ProposalRefusal =
+  'not-pending' | 'not-a-required-state' | 'already-approved' | 'not-the-proposer' | 'exists';
+
 /** The proposal cannot take this step (already decided, not the caller's to decide, ...). */
 export class ProposalRefusedError extends DomainError {
   constructor(
     readonly proposalId: string,
     readonly status: ProposalStatus,
     message: string,
+    readonly refusal: ProposalRefusal,
   ) {
     super(message);
   }
