@@ -1,3 +1,4 @@
+import { DEFAULT_APPROVAL_RULES } from '@app/domain';
 import { AppConfig, ConfigError, loadConfig } from './app-config';
 
 const configError = (env: NodeJS.ProcessEnv): string => {
@@ -185,14 +186,7 @@ describe('approvals configuration', () => {
   it('keeps approvals off by default, with the issue’s rule table and a 30-day time to live', () => {
     const config = loadConfig({});
     expect(config.approvalSettings).toEqual({ rules: undefined, ttlMs: 30 * 86_400_000 });
-    expect(loadConfig({ APPROVALS: 'on' }).approvalSettings.rules).toEqual({
-      DissolveJointVenture: 'every-partner',
-      StartDisposal: 'every-partner',
-      AdmitPartner: 'every-partner',
-      WithdrawPartner: 'remaining-whose-share-changes',
-      ReallocateShares: 'whose-share-decreases',
-      RegisterIpResult: 'rights-holders',
-    });
+    expect(loadConfig({ APPROVALS: 'on' }).approvalSettings.rules).toEqual(DEFAULT_APPROVAL_RULES);
   });
 
   it('takes the rule table and the time to live from the environment', () => {
