@@ -180,7 +180,7 @@ describe('proposals and approvals (APPROVALS=on)', () => {
     ]);
   });
 
-  it('answers a retried proposal (same Idempotency-Key) with the same proposal, recording nothing new', async () => {
+  it('answers a retried proposal or approval (same Idempotency-Key) with the same proposal, recording nothing new', async () => {
     const jv = await newJv();
     const headers = { 'idempotency-key': 'dissolve-once' };
     const first = await ru.post(`/joint-ventures/${jv}/dissolve`, { reason: 'x' }, headers);
@@ -188,6 +188,18 @@ describe('proposals and approvals (APPROVALS=on)', () => {
     expect(first.status).toBe(202);
     expect(retry.status).toBe(202);
     expect(retry.body).toEqual(first.body);
+
+    const approveOnce = { 'idempotency-key': 'approve-once' };
+    const url = `/joint-ventures/${jv}/proposals/${first.body.proposalId}/approve`;
+    const approved = await by.post(url, {}, approveOnce);
+    const again = await by.post(url, {}, approveOnce);
+    expect(approved.body).toMatchObject({ version: 3, status: 'applied' });
+    expect({ status: again.status, body: again.body }).toEqual({
+      status: 200,
+      body: approved.body,
+    });
+    const history = await (await testApp.as(AUDITOR)).get(`/joint-ventures/${jv}/history`);
+    expect(history.body.items).toHaveLength(4);
   });
 });
 

@@ -133,18 +133,20 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
     }
   }
 
-  /** A retried command that made a proposal answers with that proposal, as it is now. */
+  /** A retried command that made a proposal, or stepped on one, answers with it as it is now. */
   private async retried(
     outcome: CommandOutcome,
     { command }: ExecuteCommand,
     scopeKey: string,
   ): Promise<CommandOutcome> {
-    if (isProposalStep(command) || this.approvals.rules?.[command.type] === undefined)
-      return outcome;
+    const step = isProposalStep(command);
+    if (!step && this.approvals.rules?.[command.type] === undefined) return outcome;
     const { state } = await this.streams.load(command.jointVentureId);
-    const proposal =
-      state.status === 'existing' ? state.proposals[eventIdsFor(scopeKey, 1)[0]] : undefined;
-    return proposal === undefined ? outcome : accepted({ ...outcome, ...proposalView(proposal) });
+    if (state.status !== 'existing') return outcome;
+    const proposal = state.proposals[step ? command.data.proposalId : eventIdsFor(scopeKey, 1)[0]];
+    if (proposal === undefined) return outcome;
+    const answer = { ...outcome, ...proposalView(proposal) };
+    return step ? answer : accepted(answer);
   }
 
   private async decideAndAppend(
