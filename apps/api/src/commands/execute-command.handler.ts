@@ -1,16 +1,11 @@
 import {
-  decide,
-  decideProposal,
   DomainError,
   isTerminal,
   JointVentureNotFoundError,
   type Actor,
   type ApprovalSettings,
   type CommandOf,
-  type JointVentureCommand,
-  type JointVentureEvent,
   type JointVentureState,
-  type ProposalDecision,
 } from '@app/domain';
 import { WrongExpectedRevisionError } from '@app/event-store';
 import { Inject } from '@nestjs/common';
@@ -34,6 +29,7 @@ import {
   type SubmittedCommand,
   type SubmittedProposalStep,
 } from './execute-command';
+import { decideSubmitted, isProposalStep } from './decide-submitted';
 import { eventIdsFor, fingerprintOf, scopeKeyOf } from './ids';
 import { JointVentureRepository, type LoadedJointVenture } from './joint-venture.repository';
 import { KeyedSerializer } from './keyed-serializer';
@@ -51,14 +47,6 @@ export type CommandOptions = Readonly<{
 }>;
 
 const APPROVALS_OFF: ApprovalSettings = { rules: undefined, ttlMs: 0 };
-
-/** What a command or proposal step decided: the events, and the answer once they are appended. */
-type Decided = Readonly<{
-  events: JointVentureEvent[];
-  /** The id of the first event, when it must be one (a proposal is named by its ChangeProposed). */
-  firstEventId?: string;
-  outcome: (version: number) => CommandOutcome;
-}>;
 
 /**
  * The use case every command route runs: load the JV's stream, check the actor, decide, append
@@ -165,7 +153,14 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
         authorize(context.actor, submitted, loaded.state);
         if (conditions.ifMatch !== undefined && loaded.revision !== conditions.ifMatch)
           throw new VersionMismatchError(conditions.ifMatch, loaded.revision);
-        const decided = this.decide(submitted, context.actor, now, loaded.state, proposalId);
+        const decided = decideSubmitted(
+          submitted,
+          context.actor,
+          now,
+          loaded.state,
+          proposalId,
+          this.approvals,
+        );
         const { events } = decided;
         if (isEstablishment(submitted) && reservedName === undefined) {
           await this.reserveName(submitted.data.name, jointVentureId);
@@ -199,50 +194,6 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
         await this.names.release(reservedName, jointVentureId);
       throw error;
     }
-  }
-
-  /**
-   * The events of a command, of a proposal of it (APPROVALS=on, an action of the rule table that
-   * needs other states' agreement), or of a step on a proposal; decided against `state`.
-   */
-  private decide(
-    submitted: SubmittedCommand | SubmittedProposalStep,
-    { subject, memberState }: Actor,
-    now: string,
-    state: JointVentureState,
-    proposalId: string,
-  ): Decided {
-    const id = submitted.jointVentureId;
-    const applied = (version: number): CommandOutcome => ({ id, version });
-    const by = { subject, memberState };
-    if (isProposalStep(submitted)) {
-      const { proposalId: stepOn, reason = '' } = submitted.data;
-      const step = { jointVentureId: id, proposalId: stepOn, by, now, reason };
-      const decision = decideProposal(
-        { ...step, type: submitted.type },
-        state,
-        state.status === 'existing' ? state.proposals : {},
-        this.approvals,
-      );
-      return { events: decision.events, outcome: (version) => stepOutcome(id, version, decision) };
-    }
-    const command = { ...submitted, now } as JointVentureCommand;
-    if (this.approvals.rules?.[command.type] === undefined || state.status !== 'existing')
-      return { events: decide(command, state), outcome: applied };
-    const decision = decideProposal(
-      { type: 'ProposeChange', jointVentureId: id, proposalId, by, now, change: command },
-      state,
-      state.proposals,
-      this.approvals,
-    );
-    const proposal = decision.proposal;
-    if (decision.outcome !== 'pending' || proposal === undefined)
-      return { events: decision.events, outcome: applied };
-    return {
-      events: decision.events,
-      firstEventId: proposalId,
-      outcome: (version) => accepted({ id, version, ...proposalView(proposal) }),
-    };
   }
 
   private async reserveName(name: string, jointVentureId: string): Promise<void> {
@@ -299,32 +250,6 @@ function isEstablishment(
   command: SubmittedCommand | SubmittedProposalStep,
 ): command is Omit<CommandOf<'EstablishJointVenture'>, 'now'> {
   return command.type === 'EstablishJointVenture';
-}
-
-const PROPOSAL_STEPS: ReadonlySet<string> = new Set([
-  'ApproveProposal',
-  'RejectProposal',
-  'WithdrawProposal',
-] satisfies SubmittedProposalStep['type'][]);
-
-function isProposalStep(
-  command: SubmittedCommand | SubmittedProposalStep,
-): command is SubmittedProposalStep {
-  return PROPOSAL_STEPS.has(command.type);
-}
-
-/** A step's answer: the proposal (and the JV's version); refused when it closed the proposal. */
-function stepOutcome(id: string, version: number, decision: ProposalDecision): CommandOutcome {
-  const proposal = decision.proposal!;
-  const closed = decision.events.find((event) => event.type === 'ProposalClosed');
-  if (closed !== undefined)
-    throw new ProposalClosedError(
-      proposal.proposalId,
-      closed.data.reason,
-      closed.data.detail,
-      version,
-    );
-  return { id, version, ...proposalView(proposal) };
 }
 
 function nextRevision(loaded: LoadedJointVenture): number {
