@@ -13,8 +13,12 @@ import { startApiProcess, type ApiProcess } from './support/api-process';
 import { eventually } from './support/test-app';
 
 const REPO_ROOT = join(__dirname, '..', '..');
-/** The tour's own count: establishment, then 21 recorded events up to the closing disposal (the correction records two). */
-const TOUR_EVENTS = 22;
+/**
+ * The tour's own count: establishment, then 21 recorded events up to the closing disposal (the
+ * correction records two), and for each of the five shared-control changes its proposal and
+ * approval (APPROVALS=on).
+ */
+const TOUR_EVENTS = 32;
 
 /** The first bash block under the README's tour heading. */
 function tourScript(): string {
@@ -107,7 +111,12 @@ describe('the README tour', () => {
     // bound, so that the tour below is timed on its steps alone.
     const build = await run('node', ['apps/cli/scripts/ensure-build.js'], {});
     if (build.code !== 0) throw new Error(`the build failed:\n${build.output}`);
-    api = await startApiProcess({ dataDir: serverEnv.DATA_DIR, jwtSecret });
+    // As the tour says to start it: with shared control on.
+    api = await startApiProcess({
+      dataDir: serverEnv.DATA_DIR,
+      jwtSecret,
+      env: { APPROVALS: 'on' },
+    });
   });
 
   afterAll(async () => {
@@ -137,6 +146,22 @@ describe('the README tour', () => {
     };
     expect(history.items.map((event) => event.version)).toEqual([...Array(TOUR_EVENTS).keys()]);
     expect(history.items.at(-1)?.type).toBe('DisposalCompleted');
+    expect(history.items.filter((event) => event.type === 'ChangeProposed')).toHaveLength(5);
+    // The second JV: dissolved by RU's proposal and BY's approval.
+    const dissolved = (await eventually(async () => {
+      const page = await auditorGet('/joint-ventures?phase=dissolved');
+      expect(page.items).toHaveLength(1);
+      return page;
+    })) as { items: { id: string }[] };
+    const second = (await auditorGet(`/joint-ventures/${dissolved.items[0].id}/history`)) as {
+      items: { type: string }[];
+    };
+    expect(second.items.map((event) => event.type)).toEqual([
+      'JointVentureEstablished',
+      'ChangeProposed',
+      'ChangeApproved',
+      'JointVentureDissolved',
+    ]);
     expect(await auditorGet(`/joint-ventures/${id}/verification`)).toMatchObject({
       valid: true,
       events: TOUR_EVENTS,
