@@ -90,6 +90,8 @@ describe('the authorization matrix', () => {
   let withdrawnAt: number;
   let seededVersion: number;
   const proposals = {} as Record<ProposalState, string>;
+  /** Query strings of the seeded data (the transparency log's proofs), beside QUERIES. */
+  let seededQueries: Record<string, string>;
 
   beforeAll(async () => {
     testApp = await startTestApp({
@@ -141,6 +143,18 @@ describe('the authorization matrix', () => {
     await eventually(async () =>
       expect((await commission.get(`/joint-ventures/${jv}`)).body.version).toBe(seededVersion),
     );
+    // A checkpoint of the seeded JV's events, for the transparency routes' proofs.
+    const operator = await testApp.as({ subject: 'o', role: 'operator', memberState: 'KG' });
+    const signed = await eventually(async () => {
+      const reply = await operator.post('/transparency/checkpoints');
+      expect(reply.body.treeSize).toBe(seededVersion + 1);
+      return reply.body;
+    });
+    const [first] = (await commission.get(`/joint-ventures/${jv}/history`)).body.items;
+    seededQueries = {
+      'GET /transparency/inclusion': `?eventId=${first.id}&treeSize=${signed.treeSize}`,
+      'GET /transparency/consistency': `?first=1&second=${signed.treeSize}`,
+    };
   });
   afterAll(() => testApp.close());
 
@@ -219,7 +233,8 @@ describe('the authorization matrix', () => {
       const client = await testApp.as(caller);
       for (const route of routes) {
         const want = expected(route, caller);
-        const url = urlOf(route.path) + (QUERIES[`${route.method} ${route.path}`] ?? '');
+        const key = `${route.method} ${route.path}`;
+        const url = urlOf(route.path) + (seededQueries[key] ?? QUERIES[key] ?? '');
         const reply =
           route.method === 'GET'
             ? await client.get(url)

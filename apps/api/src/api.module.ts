@@ -43,6 +43,8 @@ import {
   ProposalStepsController,
 } from './proposals/proposals.controller';
 import { QueriesController } from './queries/queries.controller';
+import { TransparencyController } from './transparency/transparency.controller';
+import { TransparencyService } from './transparency/transparency.service';
 import { MemberStateConstraint } from './shared/validators';
 import { VersionEtagInterceptor } from './shared/version-etag.interceptor';
 import { AcceptedStatusInterceptor } from './shared/accepted-status';
@@ -98,6 +100,7 @@ const http: Provider[] = [
 const queries: Provider[] = [
   LedgerMetrics,
   AuditService,
+  TransparencyService,
   {
     provide: JointVentureQueries,
     inject: [STORAGE],
@@ -134,6 +137,7 @@ export class ApiModule {
         ProposalQueriesController,
         QueriesController,
         AuditController,
+        TransparencyController,
         HealthController,
         MetricsController,
       ],
