@@ -86,6 +86,9 @@ export class HealthController {
     const statuses = [
       ...this.consumers.projectionStatus(),
       ...(this.consumers.notifierStatus() ? [this.consumers.notifierStatus()!] : []),
+      ...(this.consumers.checkpointPublisherStatus()
+        ? [this.consumers.checkpointPublisherStatus()!]
+        : []),
     ];
     const details = Object.fromEntries(
       statuses.map(({ name, ...status }) => [
