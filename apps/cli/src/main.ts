@@ -4,10 +4,16 @@ import type { CliCommand } from './commands/command';
 import { migrateCommand } from './commands/migrate.command';
 import { rebuildProjectionsCommand } from './commands/rebuild-projections.command';
 import { tokenCommand } from './commands/token.command';
-import { UsageError } from './usage-error';
+import { witnessCommand } from './commands/witness.command';
+import { CommandFailure, UsageError } from './usage-error';
 
 /** Every command of `npm run -s ledger -- <command>`, one file each under `commands/`. */
-const COMMANDS: readonly CliCommand[] = [tokenCommand, rebuildProjectionsCommand, migrateCommand];
+const COMMANDS: readonly CliCommand[] = [
+  tokenCommand,
+  rebuildProjectionsCommand,
+  migrateCommand,
+  witnessCommand,
+];
 
 const USAGE = `usage:\n${COMMANDS.map((c) => `  ${c.usage}`).join('\n')}`;
 
@@ -19,6 +25,10 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof CommandFailure) {
+    console.error(error.message);
+    process.exit(error.exitCode);
+  }
   const known =
     error instanceof ConfigError ||
     error instanceof SigningKeyMissingError ||

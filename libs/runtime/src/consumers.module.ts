@@ -61,7 +61,11 @@ export class Consumers implements OnApplicationBootstrap, OnApplicationShutdown 
       projectionConsumer(projection, { ...shared, onError: onError(projection.name) }),
     );
     if (config.KAFKA_BROKERS) {
-      this.publisher = new KafkaPublisher(kafkaSettingsOf(config, this.logger));
+      this.publisher = new KafkaPublisher(
+        kafkaSettingsOf(config, (level, message) =>
+          this.logger[level === 'info' ? 'log' : level](message),
+        ),
+      );
       const publishing = {
         ...shared,
         publisher: this.publisher,
@@ -137,8 +141,8 @@ function lifecycleTopicsOf(config: AppConfig, storage: Storage): TopicRouting {
     : sharedTopic(config.KAFKA_TOPIC);
 }
 
-/** The Kafka publisher's settings from KAFKA_*. */
-function kafkaSettingsOf(config: AppConfig, logger: Logger): KafkaSettings {
+/** The Kafka client's settings from KAFKA_* (also the witness's, for TLS and SASL). */
+export function kafkaSettingsOf(config: AppConfig, log: KafkaSettings['log']): KafkaSettings {
   return {
     brokers: config.KAFKA_BROKERS ?? [],
     clientId: config.KAFKA_CLIENT_ID,
@@ -153,7 +157,7 @@ function kafkaSettingsOf(config: AppConfig, logger: Logger): KafkaSettings {
           password: config.KAFKA_SASL_PASSWORD ?? '',
         }
       : undefined,
-    log: (level, message) => logger[level === 'info' ? 'log' : level](message),
+    log,
   };
 }
 
