@@ -52,12 +52,7 @@ export async function checkpointMessageOf(
   const fromTreeSize = (options.previous?.data as { treeSize?: unknown } | undefined)?.treeSize;
   const consistency =
     options.proofs && typeof fromTreeSize === 'number' && fromTreeSize <= treeSize
-      ? {
-          fromTreeSize,
-          proof: (await options.proofs(fromTreeSize, treeSize)).map((hash) =>
-            Buffer.from(hash).toString('base64'),
-          ),
-        }
+      ? await proofBetween(options.proofs, fromTreeSize, treeSize)
       : undefined;
   const data: CheckpointMessageData = {
     note,
@@ -78,6 +73,25 @@ export async function checkpointMessageOf(
     streamrevision: recorded.revision,
     data,
   };
+}
+
+/**
+ * The proof, or none when the log here cannot give one for these sizes (RangeError: a tree
+ * smaller than the checkpoint, e.g. while a rebuilt log catches up): the witness then fetches
+ * it from the API; any other failure is the database's and the batch is retried.
+ */
+async function proofBetween(
+  proofs: ConsistencyProofs,
+  fromTreeSize: number,
+  treeSize: number,
+): Promise<CheckpointMessageData['consistency']> {
+  try {
+    const proof = await proofs(fromTreeSize, treeSize);
+    return { fromTreeSize, proof: proof.map((hash) => Buffer.from(hash).toString('base64')) };
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
 }
 
 const base64Hash = {
