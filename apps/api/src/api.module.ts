@@ -39,6 +39,8 @@ import { LifecycleController } from './lifecycle/lifecycle.controller';
 import { PartnersController } from './partners/partners.controller';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
 import { QueriesController } from './queries/queries.controller';
+import { TransparencyController } from './transparency/transparency.controller';
+import { TransparencyService } from './transparency/transparency.service';
 import { MemberStateConstraint } from './shared/validators';
 import { VersionEtagInterceptor } from './shared/version-etag.interceptor';
 
@@ -89,6 +91,7 @@ const http: Provider[] = [
 const queries: Provider[] = [
   LedgerMetrics,
   AuditService,
+  TransparencyService,
   {
     provide: JointVentureQueries,
     inject: [STORAGE],
@@ -118,6 +121,7 @@ export class ApiModule {
         PartnersController,
         QueriesController,
         AuditController,
+        TransparencyController,
         HealthController,
         MetricsController,
       ],

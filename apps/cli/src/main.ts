@@ -1,9 +1,12 @@
 import 'reflect-metadata';
 import { ConfigError, SigningKeyMissingError } from '@app/runtime';
+import { checkpointCommand } from './commands/checkpoint.command';
 import type { CliCommand } from './commands/command';
+import { exportCommand } from './commands/export.command';
 import { migrateCommand } from './commands/migrate.command';
 import { rebuildProjectionsCommand } from './commands/rebuild-projections.command';
 import { tokenCommand } from './commands/token.command';
+import { verifyBundleCommand } from './commands/verify-bundle.command';
 import { witnessCommand } from './commands/witness.command';
 import { CommandFailure, UsageError } from './usage-error';
 
@@ -12,6 +15,9 @@ const COMMANDS: readonly CliCommand[] = [
   tokenCommand,
   rebuildProjectionsCommand,
   migrateCommand,
+  exportCommand,
+  checkpointCommand,
+  verifyBundleCommand,
   witnessCommand,
 ];
 
