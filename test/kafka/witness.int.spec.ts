@@ -22,7 +22,6 @@ import {
 } from '@app/transparency';
 import { entriesFor } from '@app/transparency/log/log-store.contract';
 import { shares, KZ_SEMEY } from '@app/domain/testing';
-import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,38 +34,13 @@ import {
   type TestApp,
 } from '../e2e/support/test-app';
 import { describeWithKafka } from '../services/kafka';
+import { runCli } from '../support/cli';
 import { waitUntil } from '../support/wait';
 import { readTopic, type TopicReader } from './support/topic-reader';
 
 const RUN = randomBytes(3).toString('hex');
-const REPO_ROOT = join(__dirname, '..', '..');
-
-type Run = Readonly<{ code: number; stdout: string; stderr: string }>;
-
 /** `npm run -s ledger -- witness ...` without the build: the CLI from source. */
-function witness(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [
-        '-r',
-        'ts-node/register/transpile-only',
-        '-r',
-        'tsconfig-paths/register',
-        'apps/cli/src/main.ts',
-        'witness',
-        ...args,
-      ],
-      {
-        cwd: REPO_ROOT,
-        env: { PATH: process.env.PATH, TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json') },
-        timeout: 120_000,
-      },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const witness = (...args: string[]) => runCli(['witness', ...args]);
 
 const kept = (stateDir: string): string =>
   JSON.parse(readFileSync(join(stateDir, 'checkpoint.json'), 'utf8')).note;
@@ -119,6 +93,18 @@ describeWithKafka('witnesses and per-state topics against a real broker', (kafka
       signed.push(checkpoint);
       return checkpoint;
     };
+    /** A witness reading the topic to its end in consumer group `group`, then exiting. */
+    const onTopicOnce = (stateDir: string, key: string, group: string) => [
+      ...[
+        '--state-dir',
+        stateDir,
+        '--trusted-key',
+        key,
+        '--kafka-brokers',
+        kafka().brokers.join(','),
+      ],
+      ...['--topic', topic, '--group', `witness-${RUN}-${group}`, '--once'],
+    ];
     const onTopic = (messages: number) =>
       reader!.waitFor(
         (received) => received.length >= messages,
@@ -153,18 +139,7 @@ describeWithKafka('witnesses and per-state topics against a real broker', (kafka
 
     it('a witness keeps each checkpoint that extends the last, and its state survives a restart', async () => {
       const stateDir = join(scratch, 'ministry-kz');
-      const args = [
-        '--state-dir',
-        stateDir,
-        '--trusted-key',
-        trustedKey,
-        '--kafka-brokers',
-        kafka().brokers.join(','),
-        '--topic',
-        topic,
-        '--once',
-      ];
-      const firstRun = await witness(...args, '--group', `witness-${RUN}-a`);
+      const firstRun = await witness(...onTopicOnce(stateDir, trustedKey, 'a'));
       expect(firstRun).toMatchObject({ code: 0 });
       expect(firstRun.stdout).toContain(
         `size ${signed[0].treeSize} root ${signed[0].rootHash} (first checkpoint kept)`,
@@ -178,7 +153,7 @@ describeWithKafka('witnesses and per-state topics against a real broker', (kafka
       // from the start: what it kept before is not offered again as new, the new one extends it.
       await growAndSign(1);
       await onTopic(3);
-      const secondRun = await witness(...args, '--group', `witness-${RUN}-b`);
+      const secondRun = await witness(...onTopicOnce(stateDir, trustedKey, 'b'));
       expect(secondRun).toMatchObject({ code: 0 });
       expect(secondRun.stdout.match(/^accepted/gm)).toHaveLength(1);
       expect(secondRun.stdout).toContain(
@@ -189,19 +164,7 @@ describeWithKafka('witnesses and per-state topics against a real broker', (kafka
 
     it('a checkpoint of a forked log, signed with the ledger’s own key, is refused with exit 3 and kept as evidence', async () => {
       const stateDir = join(scratch, 'ministry-ru');
-      const args = [
-        '--state-dir',
-        stateDir,
-        '--trusted-key',
-        trustedKey,
-        '--kafka-brokers',
-        kafka().brokers.join(','),
-        '--topic',
-        topic,
-        '--once',
-        '--group',
-        `witness-${RUN}-c`,
-      ];
+      const args = onTopicOnce(stateDir, trustedKey, 'c');
       expect(await witness(...args)).toMatchObject({ code: 0 });
       expect(kept(stateDir)).toBe(signed[2].note);
 
@@ -251,19 +214,7 @@ describeWithKafka('witnesses and per-state topics against a real broker', (kafka
     it('checkpoints signed by a key the witness does not trust are refused with exit 3', async () => {
       const stateDir = join(scratch, 'ministry-by');
       const stranger = parseSignerKey(generateSignerKey('jv-ledger.local/log').signerKey);
-      const run = await witness(
-        '--state-dir',
-        stateDir,
-        '--trusted-key',
-        stranger.verifierKey,
-        '--kafka-brokers',
-        kafka().brokers.join(','),
-        '--topic',
-        topic,
-        '--once',
-        '--group',
-        `witness-${RUN}-d`,
-      );
+      const run = await witness(...onTopicOnce(stateDir, stranger.verifierKey, 'd'));
       expect(run.code).toBe(3);
       expect(run.stderr).toContain('REFUSED (bad-signature)');
       expect(existsSync(join(stateDir, 'checkpoint.json'))).toBe(false);

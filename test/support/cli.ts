@@ -1,0 +1,31 @@
+/** Runs the ledger CLI from source in a child process, as `npm run -s ledger -- ...` runs it built. */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+
+const REPO_ROOT = join(__dirname, '..', '..');
+
+export type CliRun = Readonly<{ code: number; stdout: string; stderr: string }>;
+
+/** `ledger <args...>` with only PATH and `env` in its environment. */
+export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        '-r',
+        'tsconfig-paths/register',
+        'apps/cli/src/main.ts',
+        ...args,
+      ],
+      {
+        cwd: REPO_ROOT,
+        env: { PATH: process.env.PATH, TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'), ...env },
+        timeout: 120_000,
+      },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
