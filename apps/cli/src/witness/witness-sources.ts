@@ -38,16 +38,27 @@ export function ledgerProofs(api: LedgerApi): ProofSource {
   };
 }
 
-/** Polls GET /transparency/checkpoint every `intervalMs` (once with `once`). */
+/**
+ * Polls GET /transparency/checkpoint every `intervalMs` (once with `once`). A ledger that does
+ * not answer is tried again at the next poll (said on stderr), except with `once`.
+ */
 export async function pollLedger(
   api: LedgerApi,
   offer: Offer,
   options: Readonly<{ once: boolean; intervalMs: number; stopped: () => boolean }>,
 ): Promise<SourceEnd> {
   for (;;) {
-    const note = await (await getFromLedger(api, 'transparency/checkpoint')).text();
-    const outcome = await offer({ note });
-    if (outcome.kind === 'refused') return { refused: outcome };
+    let note: string | undefined;
+    try {
+      note = await (await getFromLedger(api, 'transparency/checkpoint')).text();
+    } catch (error) {
+      if (options.once) throw error;
+      console.error(`the ledger did not answer, trying again: ${(error as Error).message}`);
+    }
+    if (note !== undefined) {
+      const outcome = await offer({ note });
+      if (outcome.kind === 'refused') return { refused: outcome };
+    }
     if (options.once || options.stopped()) return {};
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
     if (options.stopped()) return {};
