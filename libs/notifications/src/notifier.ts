@@ -70,10 +70,12 @@ export function notifier<Tx>(options: NotifierOptions<Tx>): LogConsumer<Tx> {
     streamPrefix: JOINT_VENTURE_STREAM_PREFIX,
     messagesOf: async (batch) => {
       const routed: Routed[] = [];
-      for (const event of batch) {
-        const message = toCloudEvent(event, options.cloudEvents);
-        if (message === undefined) continue;
-        for (const topic of await topics.topicsOf(event)) routed.push({ topic, message });
+      for (const recorded of batch) {
+        if (toCloudEvent(recorded, options.cloudEvents) === undefined) continue;
+        for (const { topic, event } of await topics.routesOf(recorded)) {
+          const message = toCloudEvent(event, options.cloudEvents);
+          if (message !== undefined) routed.push({ topic, message });
+        }
       }
       return routed;
     },

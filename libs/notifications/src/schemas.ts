@@ -280,8 +280,9 @@ export function asyncApiDocument(
         address: `${topic}.{memberState}`,
         description:
           'With KAFKA_TOPIC_PER_STATE=on: one topic per member state, holding the notifications ' +
-          'of the joint ventures with a partner from that state (from its admission to its ' +
-          'withdrawal, both included), and one for the commission (e.g. .CSTO) holding every one.',
+          'of the joint ventures with a partner from that state up to its withdrawal (included); a ' +
+          'state admitted later first receives the earlier history (deduplicate by id), and one ' +
+          'topic for the commission (e.g. .CSTO) holds every notification.',
         parameters: {
           memberState: {
             description:
