@@ -11,7 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../support/cli';
+import { runCli } from './support/cli';
 import { startApiProcess, type ApiProcess } from './support/api-process';
 import { AUDITOR, OPERATOR, RU_MANAGER } from './support/test-app';
 
@@ -75,11 +75,12 @@ describe('ledger witness --ledger-url', () => {
   let trustedKey: string;
   let stateDir: string;
   const witnessOf = async (ledger: Ledger) =>
-    runCli([
+    runCli(
+      {},
       'witness',
       ...['--state-dir', stateDir, '--trusted-key', trustedKey, '--once'],
       ...['--ledger-url', ledger.api.baseUrl, '--token', await ledger.tokenOf(AUDITOR)],
-    ]);
+    );
 
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'jv-witness-e2e-'));
@@ -135,11 +136,12 @@ describe('ledger witness --ledger-url', () => {
   });
 
   it('names a token the ledger refuses and exits 1, keeping what it had', async () => {
-    const run = await runCli([
+    const run = await runCli(
+      {},
       'witness',
       ...['--state-dir', stateDir, '--trusted-key', trustedKey, '--once'],
       ...['--ledger-url', honest.api.baseUrl, '--token', 'not-a-token'],
-    ]);
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('GET transparency/checkpoint: 401');
   });

@@ -1,13 +1,15 @@
-/** Runs the ledger CLI from source in a child process, as `npm run -s ledger -- ...` runs it built. */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 
-const REPO_ROOT = join(__dirname, '..', '..');
+const REPO_ROOT = join(__dirname, '..', '..', '..');
 
 export type CliRun = Readonly<{ code: number; stdout: string; stderr: string }>;
 
-/** `ledger <args...>` with only PATH and `env` in its environment. */
-export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
+/**
+ * `npm run -s ledger -- <args>` as the README runs it, without the build: the CLI from source,
+ * with only PATH and `env` in its environment.
+ */
+export function runCli(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -22,7 +24,8 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
       {
         cwd: REPO_ROOT,
         env: { PATH: process.env.PATH, TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'), ...env },
-        timeout: 120_000,
+        timeout: 90_000,
+        maxBuffer: 64 * 1024 * 1024,
       },
       (error, stdout, stderr) =>
         resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
