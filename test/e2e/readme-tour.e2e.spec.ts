@@ -25,6 +25,17 @@ function tourScript(): string {
   return block[1];
 }
 
+/** The bash block of the README's section for auditors, run after the tour (its $API, $AUDITOR, $ID). */
+function auditorScript(): string {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(
+    readme.indexOf('## For auditors: how to verify without trusting us'),
+  );
+  const block = /```bash\n([\s\S]*?)```/.exec(section);
+  if (!block) throw new Error('README.md has no bash block under "## For auditors"');
+  return block[1];
+}
+
 /** `output` holds stdout and stderr interleaved, as a terminal shows them; `stdout` alone too. */
 type Run = Readonly<{ code: number | null; output: string; stdout: string }>;
 
@@ -137,6 +148,32 @@ describe('the README tour', () => {
     const exported = JSON.parse(readFileSync(join(tour.temp, exportFile), 'utf8'));
     expect(exported.events).toHaveLength(TOUR_EVENTS);
     expect(readdirSync(REPO_ROOT).sort()).toEqual(rootBefore);
+  });
+
+  it("runs the auditors' worked example after it: the bundle verifies, the edited and truncated copies fail named", async () => {
+    const script = `${tourScript().replace(
+      '"name": "Eurasian Heavy Chassis JV"',
+      '"name": "Audited Tour JV"',
+    )}\n${auditorScript()}`;
+    const tour = await runTour(script, 'auditor-tour');
+    expect({ code: tour.code, output: tour.output }).toEqual({
+      code: 0,
+      output: expect.any(String),
+    });
+    expect(tour.stdout).toMatch(
+      new RegExp(
+        `^VALID: ${TOUR_EVENTS} events of joint-venture-[0-9a-f-]+, complete as of checkpoint`,
+        'm',
+      ),
+    );
+    expect(tour.stdout).toMatch(/^INVALID \(hash\) at event 4 \(version 4, /m);
+    expect(tour.stdout).toMatch(
+      new RegExp(
+        `^INVALID \\(head\\) at event ${TOUR_EVENTS - 2} \\(version ${TOUR_EVENTS - 2}, `,
+        'm',
+      ),
+    );
+    expect(tour.stdout.match(/^exit 1$/gm)).toHaveLength(2);
   });
 
   it('stops at the first step that fails, with a non-zero exit and the problem details', async () => {

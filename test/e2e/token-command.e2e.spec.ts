@@ -1,11 +1,12 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './support/cli';
+import { runLedgerCli } from '../support/ledger-cli';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /** `npm run token` as the README runs it, without the build. */
-const token = (env: Record<string, string>, ...args: string[]) => runCli(env, 'token', ...args);
+const token = (env: Record<string, string>, ...args: string[]) =>
+  runLedgerCli(env, 'token', ...args);
 const VIEWER_ARGS = ['--role', 'viewer', '--member-state', 'RU', '--subject', 'vera'];
 
 /** The token command signs with the service's key, or fails saying where it looked (issue 8 §6). */

@@ -1,7 +1,7 @@
 import { generateSignerKey } from '@app/transparency';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from './support/cli';
+import { runLedgerCli } from '../support/ledger-cli';
 import {
   AUDITOR,
   establishBody,
@@ -11,7 +11,7 @@ import {
   type TestApp,
 } from './support/test-app';
 
-const ledger = runCli;
+const ledger = runLedgerCli;
 
 /**
  * The auditor's commands (issue 9 §6, §8): `ledger checkpoint`, `ledger export <id>` and

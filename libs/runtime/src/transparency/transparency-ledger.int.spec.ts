@@ -7,6 +7,7 @@ import {
   type KeyListEntry,
 } from '@app/transparency';
 import { startKurrentDb, type TestKurrentDb } from '@test/services/kurrentdb';
+import { describeWithPostgres } from '@test/services/postgres';
 import { JointVentureHistory } from '@test/support/joint-venture-history';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -156,13 +157,25 @@ function ledgerSuite(name: string, setup: Setup) {
 
 ledgerSuite('on SQLite', async () => ({ env: {}, done: async () => undefined }));
 
-ledgerSuite('with events in KurrentDB (double)', async () => {
+const withDouble: Setup = async () => {
   const kurrent: TestKurrentDb = await startKurrentDb({ require: 'double' });
   return {
     env: { EVENT_STORE: 'kurrentdb', KURRENTDB_URL: kurrent.connectionString },
     done: () => kurrent.stop(),
   };
-});
+};
+ledgerSuite('with events in KurrentDB (double)', withDouble);
+
+describeWithPostgres(
+  'TransparencyLedger with PostgreSQL',
+  (pg) => {
+    ledgerSuite('events in KurrentDB (double), log in PostgreSQL', async () => {
+      const { env, done } = await withDouble();
+      return { env: { ...env, DATABASE_URL: pg().url }, done };
+    });
+  },
+  { database: 'per-test' },
+);
 
 describe('TransparencyLedger keys from mounted files (production)', () => {
   let dir: string;

@@ -1,15 +1,15 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 
-const REPO_ROOT = join(__dirname, '..', '..', '..');
+const REPO_ROOT = join(__dirname, '..', '..');
 
 export type CliRun = Readonly<{ code: number; stdout: string; stderr: string }>;
 
 /**
- * `npm run -s ledger -- <args>` as the README runs it, without the build: the CLI from source,
- * with only PATH and `env` in its environment.
+ * `npm run -s ledger -- <args>` without the build: the CLI from source through ts-node, with only
+ * the given environment (settings of the outer shell must not leak in).
  */
-export function runCli(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
+export function runLedgerCli(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -24,7 +24,7 @@ export function runCli(env: Record<string, string>, ...args: string[]): Promise<
       {
         cwd: REPO_ROOT,
         env: { PATH: process.env.PATH, TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'), ...env },
-        timeout: 90_000,
+        timeout: 120_000,
         maxBuffer: 64 * 1024 * 1024,
       },
       (error, stdout, stderr) =>
