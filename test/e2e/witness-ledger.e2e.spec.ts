@@ -11,7 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './support/cli';
+import { runLedgerCli } from '../support/ledger-cli';
 import { startApiProcess, type ApiProcess } from './support/api-process';
 import { AUDITOR, OPERATOR, RU_MANAGER } from './support/test-app';
 
@@ -75,7 +75,7 @@ describe('ledger witness --ledger-url', () => {
   let trustedKey: string;
   let stateDir: string;
   const witnessOf = async (ledger: Ledger) =>
-    runCli(
+    runLedgerCli(
       {},
       'witness',
       ...['--state-dir', stateDir, '--trusted-key', trustedKey, '--once'],
@@ -136,7 +136,7 @@ describe('ledger witness --ledger-url', () => {
   });
 
   it('names a token the ledger refuses and exits 1, keeping what it had', async () => {
-    const run = await runCli(
+    const run = await runLedgerCli(
       {},
       'witness',
       ...['--state-dir', stateDir, '--trusted-key', trustedKey, '--once'],

@@ -34,13 +34,13 @@ import {
   type TestApp,
 } from '../e2e/support/test-app';
 import { describeWithKafka } from '../services/kafka';
-import { runCli } from '../e2e/support/cli';
+import { runLedgerCli } from '../support/ledger-cli';
 import { waitUntil } from '../support/wait';
 import { readTopic, type TopicReader } from './support/topic-reader';
 
 const RUN = randomBytes(3).toString('hex');
 /** `npm run -s ledger -- witness ...` without the build: the CLI from source. */
-const witness = (...args: string[]) => runCli({}, 'witness', ...args);
+const witness = (...args: string[]) => runLedgerCli({}, 'witness', ...args);
 
 const kept = (stateDir: string): string =>
   JSON.parse(readFileSync(join(stateDir, 'checkpoint.json'), 'utf8')).note;
