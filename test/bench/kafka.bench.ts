@@ -11,6 +11,7 @@ import {
   DEFAULT_NOTIFIER_BATCH_SIZE,
   KafkaPublisher,
   notifier as createNotifier,
+  sharedTopic,
 } from '@app/notifications';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -55,7 +56,6 @@ export async function measureDrain(
   const publisher = new KafkaPublisher({
     brokers,
     clientId: 'jv-bench',
-    topic,
     partitions: PARTITIONS,
     replicationFactor: -1,
     requireTopic: false,
@@ -65,6 +65,7 @@ export async function measureDrain(
     checkpoints: storage.checkpoints,
     events: storage.events,
     publisher,
+    topics: sharedTopic(topic),
     cloudEvents: { source: '/jv-bench', schemaBaseUri: 'https://jv-ledger.example/schemas/' },
     name: `bench-drain-${batchSize}`,
     maxBatchSize: batchSize,

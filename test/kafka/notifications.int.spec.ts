@@ -256,7 +256,6 @@ describeWithKafka('Kafka notifications against a real broker', (kafka) => {
     const publisher = new KafkaPublisher({
       brokers: kafka().brokers,
       clientId: `jv-ledger-test-${RUN}`,
-      topic,
       partitions: 1,
       replicationFactor: -1,
       requireTopic: true,
@@ -276,7 +275,7 @@ describeWithKafka('Kafka notifications against a real broker', (kafka) => {
       data: { note: 'x'.repeat(500) },
     }));
     try {
-      await publisher.publish(events);
+      await publisher.publish(topic, events);
     } finally {
       await publisher.disconnect();
     }

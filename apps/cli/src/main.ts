@@ -7,7 +7,8 @@ import { migrateCommand } from './commands/migrate.command';
 import { rebuildProjectionsCommand } from './commands/rebuild-projections.command';
 import { tokenCommand } from './commands/token.command';
 import { verifyBundleCommand } from './commands/verify-bundle.command';
-import { UsageError } from './usage-error';
+import { witnessCommand } from './commands/witness.command';
+import { CommandFailure, UsageError } from './usage-error';
 
 /** Every command of `npm run -s ledger -- <command>`, one file each under `commands/`. */
 const COMMANDS: readonly CliCommand[] = [
@@ -17,6 +18,7 @@ const COMMANDS: readonly CliCommand[] = [
   exportCommand,
   checkpointCommand,
   verifyBundleCommand,
+  witnessCommand,
 ];
 
 const USAGE = `usage:\n${COMMANDS.map((c) => `  ${c.usage}`).join('\n')}`;
@@ -29,6 +31,10 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof CommandFailure) {
+    console.error(error.message);
+    process.exit(error.exitCode);
+  }
   const known =
     error instanceof ConfigError ||
     error instanceof SigningKeyMissingError ||

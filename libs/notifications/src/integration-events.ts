@@ -28,8 +28,11 @@ export function integrationTypeOf(
   return `jv.lifecycle.${kebab(type)}.v${version}`;
 }
 
-/** A CloudEvents 1.0 message in structured mode. */
-export type LifecycleCloudEvent = Readonly<{
+/**
+ * A CloudEvents 1.0 message in structured mode. `subject` is also its Kafka key (the JV id for
+ * lifecycle notifications), so one subject's messages stay in order on one partition.
+ */
+export type CloudEvent = Readonly<{
   specversion: '1.0';
   id: string;
   source: string;
@@ -38,10 +41,13 @@ export type LifecycleCloudEvent = Readonly<{
   time: string;
   datacontenttype: 'application/json';
   dataschema: string;
-  /** Extension attribute: the JV's stream revision ("version"), for ordering and gaps. */
+  /** Extension attribute: the stream revision of the event, for ordering and gaps. */
   streamrevision: number;
   data: Readonly<Record<string, unknown>>;
 }>;
+
+/** A lifecycle notification: `subject` is the JV id, `streamrevision` its version. */
+export type LifecycleCloudEvent = CloudEvent;
 
 export type CloudEventSettings = Readonly<{
   /** CloudEvents `source`: identifies this ledger instance. */

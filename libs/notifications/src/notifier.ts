@@ -4,24 +4,31 @@ import {
   type CheckpointStore,
   type EventReader,
   type LogConsumerOptions,
+  type RecordedEvent,
 } from '@app/event-store';
 import {
-  toCloudEvent,
-  type CloudEventSettings,
-  type LifecycleCloudEvent,
-} from './integration-events';
+  CHECKPOINT_STREAM,
+  checkpointMessageOf,
+  DEFAULT_CHECKPOINT_TOPIC,
+  type ConsistencyProofs,
+} from './checkpoint-notifications';
+import { toCloudEvent, type CloudEvent, type CloudEventSettings } from './integration-events';
 import type { NotificationPublisher } from './notification-publisher.port';
+import { sharedTopic, type TopicRouting } from './topic-routing';
 
 /** The notifier's consumer name, also its checkpoint key. */
 export const NOTIFIER_NAME = 'Notifier';
+/** The checkpoint publisher's consumer name, also its checkpoint key. */
+export const CHECKPOINT_PUBLISHER_NAME = 'CheckpointPublisher';
+export const DEFAULT_LIFECYCLE_TOPIC = 'jv.lifecycle.v1';
 
 /** Events per publish; the publisher splits a batch into requests under the broker's size limit. */
 export const DEFAULT_NOTIFIER_BATCH_SIZE = 2_000;
 
-export type NotifierOptions<Tx> = Readonly<{
-  /** Consumer name and checkpoint key (default `Notifier`). */
+/** What every publishing consumer is given, whatever it publishes. */
+type PublishingOptions<Tx> = Readonly<{
+  /** Consumer name and checkpoint key. */
   name?: string;
-  events: Pick<EventReader, 'subscribeToAll'>;
   checkpoints: CheckpointStore<Tx>;
   publisher: NotificationPublisher;
   cloudEvents: CloudEventSettings;
@@ -42,6 +49,13 @@ export type NotifierOptions<Tx> = Readonly<{
   deadLetters?: LogConsumerOptions<Tx>['deadLetters'];
 }>;
 
+export type NotifierOptions<Tx> = PublishingOptions<Tx> &
+  Readonly<{
+    events: Pick<EventReader, 'subscribeToAll'>;
+    /** Where each notification goes (default: every one to `jv.lifecycle.v1`). */
+    topics?: TopicRouting;
+  }>;
+
 /**
  * Publishes a notification for every recorded joint-venture event, in global order, from its own
  * checkpointed consumer of the log: the event store is the outbox. The checkpoint advances only
@@ -49,12 +63,86 @@ export type NotifierOptions<Tx> = Readonly<{
  * crash before the checkpoint was written resends that window (at least once).
  */
 export function notifier<Tx>(options: NotifierOptions<Tx>): LogConsumer<Tx> {
-  const { publisher, cloudEvents } = options;
-  return new LogConsumer({
+  const topics = options.topics ?? sharedTopic(DEFAULT_LIFECYCLE_TOPIC);
+  return publishingConsumer(options, {
     name: options.name ?? NOTIFIER_NAME,
     events: options.events,
-    checkpoints: options.checkpoints,
     streamPrefix: JOINT_VENTURE_STREAM_PREFIX,
+    messagesOf: async (batch) => {
+      const routed: Routed[] = [];
+      for (const recorded of batch) {
+        if (toCloudEvent(recorded, options.cloudEvents) === undefined) continue;
+        for (const { topic, event } of await topics.routesOf(recorded)) {
+          const message = toCloudEvent(event, options.cloudEvents);
+          if (message !== undefined) routed.push({ topic, message });
+        }
+      }
+      return routed;
+    },
+  });
+}
+
+export type CheckpointNotifierOptions<Tx> = PublishingOptions<Tx> &
+  Readonly<{
+    /** Reads the checkpoint stream, and the checkpoint before the first one of a batch. */
+    events: Pick<EventReader, 'subscribeToAll' | 'readStream'>;
+    /** Default `jv.checkpoints.v1`. */
+    topic?: string;
+    /** When given, each message carries the consistency proof from the checkpoint before it. */
+    consistencyProofs?: ConsistencyProofs;
+  }>;
+
+/**
+ * Publishes every signed checkpoint (the `transparency-checkpoints` stream) to the one topic
+ * witnesses read, in order, keyed by the log's origin: the same consumer machinery as the
+ * lifecycle notifier, its own name and checkpoint.
+ */
+export function checkpointNotifier<Tx>(options: CheckpointNotifierOptions<Tx>): LogConsumer<Tx> {
+  const topic = options.topic ?? DEFAULT_CHECKPOINT_TOPIC;
+  let previous: RecordedEvent | undefined;
+  return publishingConsumer(options, {
+    name: options.name ?? CHECKPOINT_PUBLISHER_NAME,
+    events: options.events,
+    streamPrefix: CHECKPOINT_STREAM,
+    messagesOf: async (batch) => {
+      const routed: Routed[] = [];
+      for (const event of batch) {
+        if (event.streamId !== CHECKPOINT_STREAM) continue;
+        if (event.revision > 0 && previous?.revision !== event.revision - 1)
+          [previous] = await options.events.readStream(CHECKPOINT_STREAM, {
+            fromRevision: event.revision - 1,
+            maxCount: 1,
+          });
+        const message = await checkpointMessageOf(event, options.cloudEvents, {
+          previous: event.revision > 0 ? previous : undefined,
+          proofs: options.consistencyProofs,
+        });
+        routed.push({ topic, message });
+        previous = event;
+      }
+      return routed;
+    },
+  });
+}
+
+type Routed = Readonly<{ topic: string; message: CloudEvent }>;
+
+/** A LogConsumer that maps each batch to messages and publishes them, topic by topic, in order. */
+function publishingConsumer<Tx>(
+  options: PublishingOptions<Tx>,
+  what: Readonly<{
+    name: string;
+    events: Pick<EventReader, 'subscribeToAll'>;
+    streamPrefix: string;
+    messagesOf: (batch: readonly RecordedEvent[]) => Promise<Routed[]>;
+  }>,
+): LogConsumer<Tx> {
+  const { publisher } = options;
+  return new LogConsumer({
+    name: what.name,
+    events: what.events,
+    checkpoints: options.checkpoints,
+    streamPrefix: what.streamPrefix,
     maxBatchSize: options.maxBatchSize ?? DEFAULT_NOTIFIER_BATCH_SIZE,
     stalledAfterMs: options.stalledAfterMs,
     onError: options.onError,
@@ -66,10 +154,15 @@ export function notifier<Tx>(options: NotifierOptions<Tx>): LogConsumer<Tx> {
       isTransient: (error) => publisher.isTransient(error),
       checkpointIntervalMs: options.checkpointIntervalMs ?? 500,
       handle: async (batch) => {
-        const messages = batch
-          .map((event) => toCloudEvent(event, cloudEvents))
-          .filter((message): message is LifecycleCloudEvent => message !== undefined);
-        await publisher.publish(messages);
+        const byTopic = new Map<string, CloudEvent[]>();
+        for (const { topic, message } of await what.messagesOf(batch)) {
+          const messages = byTopic.get(topic);
+          if (messages) messages.push(message);
+          else byTopic.set(topic, [message]);
+        }
+        // Each topic receives its messages in log order; a failure offers the whole batch
+        // again, and the publisher skips what a topic already acknowledged.
+        for (const [topic, messages] of byTopic) await publisher.publish(topic, messages);
       },
     },
   });

@@ -22,7 +22,7 @@ class RecordingPublisher implements NotificationPublisher {
   /** While set, publish waits for it: a broker that neither answers nor refuses. */
   hold: Promise<void> | undefined;
 
-  async publish(events: readonly LifecycleCloudEvent[]): Promise<void> {
+  async publish(_topic: string, events: readonly LifecycleCloudEvent[]): Promise<void> {
     this.attempts += 1;
     await this.hold;
     if (this.failuresLeft > 0) {
@@ -179,9 +179,9 @@ describe('notifier', () => {
     const stores: (bigint | undefined)[] = [];
     const publishing = new RecordingPublisher();
     const original = publishing.publish.bind(publishing);
-    publishing.publish = async (events) => {
+    publishing.publish = async (topic, events) => {
       stores.push(await readCheckpoint());
-      return original(events);
+      return original(topic, events);
     };
     await renewNotifier({ publisher: publishing, checkpointIntervalMs: 0 });
     const a = await append(new JointVentureHistory().fullLifecycle());

@@ -12,6 +12,11 @@ import {
   WORK_ORDER_KINDS,
   type JointVentureEventType,
 } from '@app/domain';
+import {
+  CHECKPOINT_NOTIFICATION_TYPE,
+  checkpointNotificationSchema,
+  DEFAULT_CHECKPOINT_TOPIC,
+} from './checkpoint-notifications';
 import { integrationTypeOf } from './integration-events';
 import { announcedStage, kebab } from './public-data';
 import {
@@ -248,37 +253,52 @@ const CATALOGUE: readonly CatalogueEntry[] = [
   })),
 ];
 
-/** Every notification type with its schema. */
-export const NOTIFICATION_SCHEMAS: Readonly<Record<string, Schema>> = Object.fromEntries(
-  CATALOGUE.map(({ type, schema }) => [type, schema]),
-);
+/** Every notification type with its schema: the lifecycle ones and the signed checkpoint. */
+export const NOTIFICATION_SCHEMAS: Readonly<Record<string, Schema>> = {
+  ...Object.fromEntries(CATALOGUE.map(({ type, schema }) => [type, schema])),
+  [CHECKPOINT_NOTIFICATION_TYPE]: checkpointNotificationSchema(DEFAULT_SCHEMA_BASE_URI),
+};
 
-/** AsyncAPI 3.0 description of the notification topic. */
-export function asyncApiDocument(topic = 'jv.lifecycle.v1'): Schema {
+/** An AsyncAPI message of one type, keyed as `key` says. */
+const asyncApiMessage = (type: string, title: string, summary: string, key: Schema) => ({
+  name: type,
+  title,
+  summary,
+  contentType: 'application/cloudevents+json',
+  headers: closed({
+    'content-type': { const: 'application/cloudevents+json; charset=utf-8' },
+    'message-type': { const: type },
+  }),
+  bindings: { kafka: { key } },
+  payload: { $ref: `./schemas/${type}.json` },
+});
+
+const refsTo = (names: readonly string[]) =>
+  Object.fromEntries(names.map((name) => [name, { $ref: `#/components/messages/${name}` }]));
+
+/** AsyncAPI 3.0 description of the notification topics. */
+export function asyncApiDocument(
+  topic = 'jv.lifecycle.v1',
+  checkpointTopic = DEFAULT_CHECKPOINT_TOPIC,
+): Schema {
+  const jvKey = { type: 'string', format: 'uuid', description: 'joint venture id' };
   const messages = Object.fromEntries(
     CATALOGUE.map(({ eventType, type, summary }) => [
       type,
-      {
-        name: type,
-        title: eventType,
-        summary,
-        contentType: 'application/cloudevents+json',
-        headers: closed({
-          'content-type': { const: 'application/cloudevents+json; charset=utf-8' },
-          'message-type': { const: type },
-        }),
-        bindings: {
-          kafka: { key: { type: 'string', format: 'uuid', description: 'joint venture id' } },
-        },
-        payload: { $ref: `./schemas/${type}.json` },
-      },
+      asyncApiMessage(type, eventType, summary, jvKey),
     ]),
+  );
+  const checkpointMessage = asyncApiMessage(
+    CHECKPOINT_NOTIFICATION_TYPE,
+    'CheckpointSigned',
+    'A signed checkpoint of the transparency log, for witnesses.',
+    { type: 'string', description: 'the log’s origin' },
   );
   return {
     asyncapi: '3.0.0',
     info: {
       title: 'Joint-venture lifecycle notifications',
-      version: '2.0.0',
+      version: '2.1.0',
       description:
         'One message per recorded event, keyed by joint venture id, in the order of each joint ' +
         "venture's history (streamrevision increases by one), delivered at least once: deduplicate by id. " +
@@ -289,10 +309,30 @@ export function asyncApiDocument(topic = 'jv.lifecycle.v1'): Schema {
     channels: {
       lifecycle: {
         address: topic,
-        description: 'Configurable with KAFKA_TOPIC.',
-        messages: Object.fromEntries(
-          Object.keys(messages).map((name) => [name, { $ref: `#/components/messages/${name}` }]),
-        ),
+        description: 'Configurable with KAFKA_TOPIC. Not written with KAFKA_TOPIC_PER_STATE=on.',
+        messages: refsTo(Object.keys(messages)),
+      },
+      lifecyclePerState: {
+        address: `${topic}.{memberState}`,
+        description:
+          'With KAFKA_TOPIC_PER_STATE=on: one topic per member state, holding the notifications ' +
+          'of the joint ventures with a partner from that state up to its withdrawal (included); a ' +
+          'state admitted later first receives the earlier history (deduplicate by id), and one ' +
+          'topic for the commission (e.g. .CSTO) holds every notification.',
+        parameters: {
+          memberState: {
+            description:
+              'a code of MEMBER_STATES, or the commission scope (COMMISSION_MEMBER_STATE)',
+          },
+        },
+        messages: refsTo(Object.keys(messages)),
+      },
+      checkpoints: {
+        address: checkpointTopic,
+        description:
+          'Configurable with KAFKA_CHECKPOINT_TOPIC. Every signed checkpoint, in order, on one ' +
+          'shared topic: every state witnesses the same log.',
+        messages: refsTo([CHECKPOINT_NOTIFICATION_TYPE]),
       },
     },
     operations: {
@@ -301,7 +341,19 @@ export function asyncApiDocument(topic = 'jv.lifecycle.v1'): Schema {
         channel: { $ref: '#/channels/lifecycle' },
         summary: 'Downstream systems consume the lifecycle notifications.',
       },
+      receiveStateLifecycleNotifications: {
+        action: 'receive',
+        channel: { $ref: '#/channels/lifecyclePerState' },
+        summary: 'A member state’s systems consume the notifications of its joint ventures.',
+      },
+      receiveCheckpoints: {
+        action: 'receive',
+        channel: { $ref: '#/channels/checkpoints' },
+        summary: 'Witnesses keep the checkpoints and check that the log only grows.',
+      },
     },
-    components: { messages },
+    components: {
+      messages: { ...messages, [CHECKPOINT_NOTIFICATION_TYPE]: checkpointMessage },
+    },
   };
 }

@@ -276,6 +276,14 @@ export class AppConfig {
   KAFKA_BROKERS?: string[] = undefined;
   @IsString() @MinLength(1) KAFKA_CLIENT_ID = 'jv-ledger';
   @IsString() @Matches(/^[a-zA-Z0-9._-]{1,249}$/) KAFKA_TOPIC = 'jv.lifecycle.v1';
+  /**
+   * `on`: lifecycle notifications go to one topic per member state, `<KAFKA_TOPIC>.<STATE>`
+   * (the JVs with a partner from that state), and `<KAFKA_TOPIC>.<COMMISSION_MEMBER_STATE>`
+   * (every JV), instead of KAFKA_TOPIC; broker ACLs then keep each state to its own topic.
+   */
+  @IsIn(['on', 'off']) KAFKA_TOPIC_PER_STATE: 'on' | 'off' = 'off';
+  /** Where every signed checkpoint goes, for the member states' witnesses (one shared topic). */
+  @IsString() @Matches(/^[a-zA-Z0-9._-]{1,249}$/) KAFKA_CHECKPOINT_TOPIC = 'jv.checkpoints.v1';
   /** Used only to create the topic when it is missing. */
   @Transform(int) @IsInt() @Min(1) @Max(1000) KAFKA_TOPIC_PARTITIONS = 6;
   /** -1 takes the broker's default replication factor. */

@@ -6,7 +6,15 @@ import {
   type GlobalPosition,
   type LogConsumer,
 } from '@app/event-store';
-import { KafkaPublisher, notifier, type KafkaSettings } from '@app/notifications';
+import {
+  checkpointNotifier,
+  KafkaPublisher,
+  notifier,
+  perStateTopics,
+  sharedTopic,
+  type KafkaSettings,
+  type TopicRouting,
+} from '@app/notifications';
 import { JOINT_VENTURE_PROJECTIONS, projectionConsumer } from '@app/read-models';
 import {
   Inject,
@@ -25,7 +33,8 @@ import { transparencyLogConsumer } from './transparency/transparency-log.consume
 /**
  * The consumers of the log this process runs: one per projection, the transparency log (whose
  * lease holder also signs its checkpoints every CHECKPOINT_INTERVAL_S) and, when KAFKA_BROKERS is
- * set, the notifier. Inside the API process in the embedded default, alone in the projector app
+ * set, the notifier and the checkpoint publisher (one Kafka producer for both). Inside the API
+ * process in the embedded default, alone in the projector app
  * in production. Started after bootstrap, stopped at shutdown.
  */
 @Injectable()
@@ -33,6 +42,7 @@ export class Consumers implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly logger = new Logger('Consumers');
   readonly projections: readonly LogConsumer[];
   readonly notifier: LogConsumer | undefined;
+  readonly checkpointPublisher: LogConsumer | undefined;
   readonly transparencyLog: LogConsumer;
   private readonly publisher: KafkaPublisher | undefined;
   private stopSigning: (() => Promise<void>) | undefined;
@@ -67,8 +77,12 @@ export class Consumers implements OnApplicationBootstrap, OnApplicationShutdown 
       onError: onError('TransparencyLog'),
     });
     if (config.KAFKA_BROKERS) {
-      this.publisher = new KafkaPublisher(kafkaSettingsOf(config, this.logger));
-      this.notifier = notifier({
+      this.publisher = new KafkaPublisher(
+        kafkaSettingsOf(config, (level, message) =>
+          this.logger[level === 'info' ? 'log' : level](message),
+        ),
+      );
+      const publishing = {
         ...shared,
         publisher: this.publisher,
         maxBatchSize: config.NOTIFICATIONS_BATCH_SIZE,
@@ -77,13 +91,28 @@ export class Consumers implements OnApplicationBootstrap, OnApplicationShutdown 
           source: config.NOTIFICATIONS_SOURCE,
           schemaBaseUri: config.NOTIFICATIONS_SCHEMA_BASE_URI,
         },
+      };
+      this.notifier = notifier({
+        ...publishing,
+        topics: lifecycleTopicsOf(config, storage),
         onError: onError('Notifier'),
+      });
+      this.checkpointPublisher = checkpointNotifier({
+        ...publishing,
+        topic: config.KAFKA_CHECKPOINT_TOPIC,
+        consistencyProofs: (first, second) => transparency.log.consistencyProof(first, second),
+        onError: onError('CheckpointPublisher'),
       });
     }
   }
 
   private get all(): LogConsumer[] {
-    return [...this.projections, this.transparencyLog, ...(this.notifier ? [this.notifier] : [])];
+    return [
+      ...this.projections,
+      this.transparencyLog,
+      ...(this.notifier ? [this.notifier] : []),
+      ...(this.checkpointPublisher ? [this.checkpointPublisher] : []),
+    ];
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -114,6 +143,10 @@ export class Consumers implements OnApplicationBootstrap, OnApplicationShutdown 
     return this.notifier?.status();
   }
 
+  checkpointPublisherStatus(): ConsumerStatus | undefined {
+    return this.checkpointPublisher?.status();
+  }
+
   /** Resolves once every projection has applied the log up to `position` (read your own writes). */
   async waitForProjections(position: GlobalPosition): Promise<void> {
     await Promise.all(this.projections.map((consumer) => consumer.waitFor(position)));
@@ -123,12 +156,24 @@ export class Consumers implements OnApplicationBootstrap, OnApplicationShutdown 
 @Module({ providers: [Consumers], exports: [Consumers] })
 export class ConsumersModule {}
 
-/** The Kafka publisher's settings from KAFKA_*. */
-function kafkaSettingsOf(config: AppConfig, logger: Logger): KafkaSettings {
+/** The shared KAFKA_TOPIC, or with KAFKA_TOPIC_PER_STATE=on a topic per member state. */
+function lifecycleTopicsOf(config: AppConfig, storage: Storage): TopicRouting {
+  return config.KAFKA_TOPIC_PER_STATE === 'on'
+    ? perStateTopics({
+        topicPrefix: config.KAFKA_TOPIC,
+        memberStates: config.MEMBER_STATES,
+        commission: config.COMMISSION_MEMBER_STATE,
+        events: storage.events,
+        cacheSize: config.STATE_CACHE_SIZE,
+      })
+    : sharedTopic(config.KAFKA_TOPIC);
+}
+
+/** The Kafka client's settings from KAFKA_* (also the witness's, for TLS and SASL). */
+export function kafkaSettingsOf(config: AppConfig, log: KafkaSettings['log']): KafkaSettings {
   return {
     brokers: config.KAFKA_BROKERS ?? [],
     clientId: config.KAFKA_CLIENT_ID,
-    topic: config.KAFKA_TOPIC,
     partitions: config.KAFKA_TOPIC_PARTITIONS,
     replicationFactor: config.KAFKA_TOPIC_REPLICATION_FACTOR,
     requireTopic: config.KAFKA_REQUIRE_TOPIC === 'true',
@@ -140,13 +185,17 @@ function kafkaSettingsOf(config: AppConfig, logger: Logger): KafkaSettings {
           password: config.KAFKA_SASL_PASSWORD ?? '',
         }
       : undefined,
-    log: (level, message) => logger[level === 'info' ? 'log' : level](message),
+    log,
   };
 }
 
 /** The start-up log line that says whether notifications are on. */
 export function notificationsSummary(config: AppConfig): string {
+  const topics =
+    config.KAFKA_TOPIC_PER_STATE === 'on'
+      ? `topics ${config.KAFKA_TOPIC}.<state> (${[...config.MEMBER_STATES, config.COMMISSION_MEMBER_STATE].join(', ')})`
+      : `topic ${config.KAFKA_TOPIC}`;
   return config.KAFKA_BROKERS
-    ? `Kafka notifications ON: topic ${config.KAFKA_TOPIC} on ${config.KAFKA_BROKERS.join(',')}`
+    ? `Kafka notifications ON: ${topics}, checkpoints on ${config.KAFKA_CHECKPOINT_TOPIC}, on ${config.KAFKA_BROKERS.join(',')}`
     : 'Kafka notifications OFF (set KAFKA_BROKERS to turn them on)';
 }

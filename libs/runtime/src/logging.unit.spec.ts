@@ -137,6 +137,15 @@ describe('start-up summary', () => {
       kind: 'projector',
     });
     expect(projector.message).toBe('projector running');
-    expect(projector.fields.Kafka).toBe('ON: topic jv.lifecycle.v1 on k1:9092');
+    expect(projector.fields.Kafka).toBe(
+      'ON: topic jv.lifecycle.v1, checkpoints on jv.checkpoints.v1, on k1:9092',
+    );
+    const perState = startupSummary(
+      loadConfig({ KAFKA_BROKERS: 'k1:9092', KAFKA_TOPIC_PER_STATE: 'on', MEMBER_STATES: 'BY,RU' }),
+      { kind: 'projector' },
+    );
+    expect(perState.fields.Kafka).toBe(
+      'ON: topics jv.lifecycle.v1.<state> (BY, RU, CSTO), checkpoints on jv.checkpoints.v1, on k1:9092',
+    );
   });
 });

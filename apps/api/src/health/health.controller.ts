@@ -87,6 +87,9 @@ export class HealthController {
       ...this.consumers.projectionStatus(),
       this.consumers.transparencyLogStatus(),
       ...(this.consumers.notifierStatus() ? [this.consumers.notifierStatus()!] : []),
+      ...(this.consumers.checkpointPublisherStatus()
+        ? [this.consumers.checkpointPublisherStatus()!]
+        : []),
     ];
     const details = Object.fromEntries(
       statuses.map(({ name, ...status }) => [

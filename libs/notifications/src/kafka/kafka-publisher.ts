@@ -8,7 +8,7 @@ import {
   type Producer,
   type SASLOptions,
 } from 'kafkajs';
-import type { LifecycleCloudEvent } from '../integration-events';
+import type { CloudEvent } from '../integration-events';
 import {
   CLOUDEVENTS_CONTENT_TYPE,
   type NotificationPublisher,
@@ -17,12 +17,11 @@ import {
 export type KafkaSettings = Readonly<{
   brokers: readonly string[];
   clientId: string;
-  topic: string;
-  /** For creating the topic when it is missing. */
+  /** For creating a topic when it is missing. */
   partitions: number;
   /** -1: the broker's default. */
   replicationFactor: number;
-  /** Refuse to start publishing when the topic does not exist, instead of creating it. */
+  /** Refuse to publish to a topic that does not exist, instead of creating it. */
   requireTopic: boolean;
   ssl?: Readonly<{ caFile?: string }> | false;
   sasl?: Readonly<{
@@ -52,11 +51,13 @@ export class KafkaPublisher implements NotificationPublisher {
   private readonly kafka: Kafka;
   private readonly producer: Producer;
   private ready: Promise<void> | undefined;
+  /** Topics seen to exist (or created) by this publisher. */
+  private readonly topics = new Map<string, Promise<void>>();
   /**
-   * Ids of the batch being published that the broker already acknowledged: when a later
-   * request of the batch fails and the notifier offers the batch again, they are not resent.
+   * Ids of the batch being published that the broker already acknowledged, per topic: when a
+   * later request of the batch fails and the notifier offers the batch again, they are not resent.
    */
-  private readonly acknowledged = new Set<string>();
+  private readonly acknowledged = new Map<string, Set<string>>();
 
   constructor(private readonly settings: KafkaSettings) {
     this.kafka = new Kafka(kafkaConfig(settings));
@@ -71,13 +72,16 @@ export class KafkaPublisher implements NotificationPublisher {
     });
   }
 
-  async publish(events: readonly LifecycleCloudEvent[]): Promise<void> {
+  async publish(topic: string, events: readonly CloudEvent[]): Promise<void> {
     if (events.length === 0) return;
     await this.connect();
-    const pending = events.filter((event) => !this.acknowledged.has(event.id));
+    await this.ensureTopic(topic);
+    const acknowledged = this.acknowledged.get(topic) ?? new Set<string>();
+    this.acknowledged.set(topic, acknowledged);
+    const pending = events.filter((event) => !acknowledged.has(event.id));
     for (const request of chunksOf(pending, this.settings.maxRequestBytes)) {
       await this.producer.send({
-        topic: this.settings.topic,
+        topic,
         acks: -1,
         messages: request.map(({ event, value }) => ({
           key: event.subject,
@@ -85,9 +89,9 @@ export class KafkaPublisher implements NotificationPublisher {
           headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, 'message-type': event.type },
         })),
       });
-      for (const { event } of request) this.acknowledged.add(event.id);
+      for (const { event } of request) acknowledged.add(event.id);
     }
-    this.acknowledged.clear();
+    this.acknowledged.delete(topic);
   }
 
   isTransient(error: unknown): boolean {
@@ -96,36 +100,45 @@ export class KafkaPublisher implements NotificationPublisher {
 
   async disconnect(): Promise<void> {
     this.ready = undefined;
+    this.topics.clear();
     await this.producer.disconnect();
   }
 
-  /** Connects and makes sure the topic exists; retried on the next publish if it failed. */
+  /** Connects the producer; retried on the next publish if it failed. */
   private connect(): Promise<void> {
-    this.ready ??= (async () => {
-      await this.ensureTopic();
-      await this.producer.connect();
-    })().catch((error: unknown) => {
+    this.ready ??= this.producer.connect().catch((error: unknown) => {
       this.ready = undefined;
       throw error;
     });
     return this.ready;
   }
 
-  private async ensureTopic(): Promise<void> {
+  /** Makes sure the topic exists, once per topic; retried on the next publish if it failed. */
+  private ensureTopic(topic: string): Promise<void> {
+    let ready = this.topics.get(topic);
+    if (ready === undefined) {
+      ready = this.createTopicIfMissing(topic).catch((error: unknown) => {
+        this.topics.delete(topic);
+        throw error;
+      });
+      this.topics.set(topic, ready);
+    }
+    return ready;
+  }
+
+  private async createTopicIfMissing(topic: string): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
       const topics = await admin.listTopics();
-      if (topics.includes(this.settings.topic)) return;
+      if (topics.includes(topic)) return;
       if (this.settings.requireTopic)
-        throw new MissingTopicError(
-          `topic ${this.settings.topic} does not exist (KAFKA_REQUIRE_TOPIC=true)`,
-        );
+        throw new MissingTopicError(`topic ${topic} does not exist (KAFKA_REQUIRE_TOPIC=true)`);
       await admin.createTopics({
         waitForLeaders: true,
         topics: [
           {
-            topic: this.settings.topic,
+            topic,
             numPartitions: this.settings.partitions,
             replicationFactor: this.settings.replicationFactor,
           },
@@ -133,7 +146,7 @@ export class KafkaPublisher implements NotificationPublisher {
       });
       this.settings.log?.(
         'info',
-        `created topic ${this.settings.topic} (${this.settings.partitions} partitions)`,
+        `created topic ${topic} (${this.settings.partitions} partitions)`,
       );
     } finally {
       await admin.disconnect();
@@ -141,11 +154,11 @@ export class KafkaPublisher implements NotificationPublisher {
   }
 }
 
-type Serialized = Readonly<{ event: LifecycleCloudEvent; value: string }>;
+type Serialized = Readonly<{ event: CloudEvent; value: string }>;
 
 /** Consecutive runs of the events whose serialized size stays under `maxBytes` (at least one each). */
 function chunksOf(
-  events: readonly LifecycleCloudEvent[],
+  events: readonly CloudEvent[],
   maxBytes = DEFAULT_MAX_REQUEST_BYTES,
 ): Serialized[][] {
   const chunks: Serialized[][] = [];
