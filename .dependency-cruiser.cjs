@@ -56,10 +56,11 @@ module.exports = {
       name: 'consumers-import-domain-and-event-store-only',
       comment:
         'Read models and notifications are consumers of the log: they build on the domain and the ' +
-        'event store, never on each other or on the runtime wiring.',
+        'event store (and, for the checkpoints they publish, the transparency core), never on ' +
+        'each other or on the runtime wiring.',
       severity: 'error',
       from: { path: '^libs/(read-models|notifications)/' },
-      to: { path: '^libs/', pathNot: '^libs/($1|domain|event-store)/' },
+      to: { path: '^libs/', pathNot: '^libs/($1|domain|event-store|transparency)/' },
     },
     {
       name: 'transparency-imports-no-lib',

@@ -6,11 +6,11 @@
  * it, the RFC 9162 consistency proof from the checkpoint before it.
  */
 import type { RecordedEvent } from '@app/event-store';
+import { CHECKPOINT_SIGNED, CHECKPOINT_STREAM } from '@app/transparency';
 import type { CloudEvent, CloudEventSettings } from './integration-events';
 import { closed, count, text, type Schema } from './schema-parts';
 
-export const CHECKPOINT_STREAM = 'transparency-checkpoints';
-export const CHECKPOINT_SIGNED = 'CheckpointSigned';
+export { CHECKPOINT_SIGNED, CHECKPOINT_STREAM };
 export const CHECKPOINT_NOTIFICATION_TYPE = 'jv.transparency.checkpoint-signed.v1';
 export const DEFAULT_CHECKPOINT_TOPIC = 'jv.checkpoints.v1';
 

@@ -16,6 +16,7 @@ export * from './keys/key-ring';
 export * from './keys/key-files';
 export * from './checkpoint/heads-tree';
 export * from './checkpoint/checkpoint';
+export * from './checkpoint/checkpoint-events';
 export * from './witness/witness';
 export * from './bundle/bundle';
 export {

@@ -15,6 +15,9 @@ import {
   type LogInclusionProof,
   type LogTables,
   type PublishedKey,
+  CHECKPOINT_SIGNED,
+  CHECKPOINT_STREAM,
+  type CheckpointSignedData,
 } from '@app/transparency';
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -24,20 +27,7 @@ import type { Storage } from '../storage/open-storage';
 /** DI token of the process's `TransparencyLedger`. */
 export const TRANSPARENCY = Symbol('TRANSPARENCY');
 
-/** The stream the signed checkpoints are appended to (not a JV stream: never a leaf). */
-export const CHECKPOINT_STREAM = 'transparency-checkpoints';
-export const CHECKPOINT_SIGNED = 'CheckpointSigned';
-
-/** The data of a `CheckpointSigned` event. */
-export type CheckpointSignedData = Readonly<{
-  /** The signed note, exactly as signed. */
-  note: string;
-  treeSize: number;
-  /** Base64 RFC 9162 root at `treeSize`. */
-  rootHash: string;
-  /** RFC 3339, the checkpoint's `time` line. */
-  signedAt: string;
-}>;
+export { CHECKPOINT_SIGNED, CHECKPOINT_STREAM, type CheckpointSignedData };
 
 /** A signed checkpoint as stored: its event's data and its index in the checkpoint stream. */
 export type StoredCheckpoint = CheckpointSignedData & Readonly<{ position: number }>;
