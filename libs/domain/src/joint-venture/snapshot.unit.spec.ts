@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   batch,
   CHASSIS,
@@ -20,7 +19,7 @@ import { EVOLVE_VERSION, snapshotFits, type StateSnapshot } from './snapshot';
  * new version. Never edit an existing entry: snapshots written under it are in databases.
  */
 const FINGERPRINTS: Readonly<Record<number, string>> = {
-  1: '65ea9690389cdb3aa27ea692f13da0841ac9e36a91181a60a85acf2869fba571',
+  1: '579bf08f66e39894:59380',
 };
 
 const share = (enterpriseCode: string, shareBasisPoints: number) => ({
@@ -111,7 +110,21 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-const fingerprint = (value: unknown) => createHash('sha256').update(canonical(value)).digest('hex');
+/** cyrb53 of the canonical JSON (the domain may not import node:crypto): a change shows, no secret here. */
+function fingerprint(value: unknown): string {
+  const text = canonical(value);
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  const hex = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
+  return `${hex(h2)}${hex(h1)}:${text.length}`;
+}
 
 describe('state snapshots', () => {
   const state = foldChecked(HISTORY);

@@ -9,6 +9,7 @@ import { migrateReadModels, type ReadModelDb } from '@app/read-models';
 import { sql, type Kysely } from 'kysely';
 import { migrateCommandSide, type CommandSideTables } from './command-side.tables';
 import { adoptLegacyCheckpoints } from './legacy-checkpoints';
+import { migrateStateSnapshots } from './state-snapshots.table';
 
 /**
  * The versioned schema of everything beside the log: consumers' checkpoints, leases and dead
@@ -37,6 +38,8 @@ export const STORAGE_MIGRATIONS: MigrationSet = {
             .execute();
       },
     },
+    // Folded states of long streams, so a cold start does not replay them (issue 12 §3).
+    '0004_jv_state_snapshots': { up: migrateStateSnapshots },
   },
 };
 

@@ -1,0 +1,96 @@
+import type { JointVentureState, StateSnapshot } from '@app/domain';
+import type { StateSnapshotTables } from '@app/runtime';
+import type { Kysely } from 'kysely';
+
+/**
+ * Where folded states of JVs are kept between processes. A cache: a reader checks what it gets
+ * against the stream (`snapshotFits`) and replays when it does not fit or when there is none.
+ */
+export interface StateSnapshotStore {
+  /** The newest snapshot of the stream folded by `evolveVersion`, at or below `atOrBelow` when given. */
+  latest(
+    streamId: string,
+    evolveVersion: number,
+    atOrBelow?: number,
+  ): Promise<StateSnapshot | undefined>;
+  /**
+   * Keeps a snapshot (one already kept under the same stream, version and revision stays), and
+   * of its stream only the newest `keep` of this version, none of another.
+   */
+  save(snapshot: StateSnapshot, keep: number, writtenAt: string): Promise<void>;
+  /** Streams with the most recently written snapshots of this version, newest first. */
+  recentStreams(evolveVersion: number, limit: number): Promise<string[]>;
+}
+
+/** Snapshots in the SQL database beside the read models (SQLite or PostgreSQL). */
+export class SqlStateSnapshotStore implements StateSnapshotStore {
+  constructor(private readonly db: Kysely<StateSnapshotTables>) {}
+
+  async latest(streamId: string, evolveVersion: number, atOrBelow?: number) {
+    let query = this.db
+      .selectFrom('jv_state_snapshots')
+      .select(['revision', 'event_hash', 'state'])
+      .where('stream_id', '=', streamId)
+      .where('evolve_version', '=', evolveVersion);
+    if (atOrBelow !== undefined) query = query.where('revision', '<=', atOrBelow);
+    const row = await query.orderBy('revision', 'desc').limit(1).executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      streamId,
+      revision: Number(row.revision),
+      evolveVersion,
+      eventHash: row.event_hash,
+      state: JSON.parse(row.state) as JointVentureState,
+    };
+  }
+
+  async save(snapshot: StateSnapshot, keep: number, writtenAt: string): Promise<void> {
+    const { streamId, evolveVersion, revision } = snapshot;
+    await this.db
+      .insertInto('jv_state_snapshots')
+      .values({
+        stream_id: streamId,
+        evolve_version: evolveVersion,
+        revision,
+        event_hash: snapshot.eventHash,
+        state: JSON.stringify(snapshot.state),
+        written_at: writtenAt,
+      })
+      .onConflict((oc) => oc.columns(['stream_id', 'evolve_version', 'revision']).doNothing())
+      .execute();
+    await this.db
+      .deleteFrom('jv_state_snapshots')
+      .where('stream_id', '=', streamId)
+      .where((eb) =>
+        eb.or([
+          eb('evolve_version', '<>', evolveVersion),
+          eb(
+            'revision',
+            '<',
+            // The keep-th newest revision; null (nothing deleted) while there are fewer.
+            eb
+              .selectFrom('jv_state_snapshots')
+              .select('revision')
+              .where('stream_id', '=', streamId)
+              .where('evolve_version', '=', evolveVersion)
+              .orderBy('revision', 'desc')
+              .limit(1)
+              .offset(keep - 1),
+          ),
+        ]),
+      )
+      .execute();
+  }
+
+  async recentStreams(evolveVersion: number, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('jv_state_snapshots')
+      .select(['stream_id', (eb) => eb.fn.max('written_at').as('last_written')])
+      .where('evolve_version', '=', evolveVersion)
+      .groupBy('stream_id')
+      .orderBy('last_written', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => row.stream_id);
+  }
+}
