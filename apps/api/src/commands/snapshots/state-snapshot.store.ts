@@ -14,7 +14,7 @@ export interface StateSnapshotStore {
     atOrBelow?: number,
   ): Promise<StateSnapshot | undefined>;
   /**
-   * Keeps a snapshot (one already kept under the same stream, version and revision stays), and
+   * Keeps a snapshot (in place of one under the same stream, version and revision), and
    * of its stream only the newest `keep` of this version, none of another.
    */
   save(snapshot: StateSnapshot, keep: number, writtenAt: string): Promise<void>;
@@ -46,6 +46,7 @@ export class SqlStateSnapshotStore implements StateSnapshotStore {
 
   async save(snapshot: StateSnapshot, keep: number, writtenAt: string): Promise<void> {
     const { streamId, evolveVersion, revision } = snapshot;
+    const json = JSON.stringify(snapshot.state);
     await this.db
       .insertInto('jv_state_snapshots')
       .values({
@@ -53,10 +54,16 @@ export class SqlStateSnapshotStore implements StateSnapshotStore {
         evolve_version: evolveVersion,
         revision,
         event_hash: snapshot.eventHash,
-        state: JSON.stringify(snapshot.state),
+        state: json,
         written_at: writtenAt,
       })
-      .onConflict((oc) => oc.columns(['stream_id', 'evolve_version', 'revision']).doNothing())
+      // Replaces one at the same revision: one that did not fit the stream is replaced by the
+      // replay that refused it (and two replicas' snapshots of one revision are equal anyway).
+      .onConflict((oc) =>
+        oc
+          .columns(['stream_id', 'evolve_version', 'revision'])
+          .doUpdateSet({ event_hash: snapshot.eventHash, state: json, written_at: writtenAt }),
+      )
       .execute();
     await this.db
       .deleteFrom('jv_state_snapshots')
