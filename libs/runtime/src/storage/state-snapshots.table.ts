@@ -15,7 +15,7 @@ export const STATE_SNAPSHOTS = defineTable(
     revision: 'integer',
     /** Hash of the event at `revision`: checked against the stream before the state is used. */
     event_hash: 'text',
-    /** The folded state, JSON. */
+    /** The folded state: its JSON deflated, base64 (the store's encoding). */
     state: 'text',
     written_at: 'text',
   },

@@ -1,0 +1,115 @@
+/**
+ * 1. The first command after a restart on a 10,000-event stream (issue 12 §3), against a warm
+ * one on the same stream. The API is started again and again on a copy of the seeded database
+ * (whose seeding through the command side left snapshots every SNAPSHOT_EVERY events), without
+ * the embedded projector so that only the command is measured; each start times its first
+ * RecordBatch, then warm ones. Three ways to start: no snapshots (SNAPSHOT_EVERY=0: the state
+ * is folded from the stream's first event), from a snapshot, and prewarmed from one at start.
+ */
+import { performance } from 'node:perf_hooks';
+import type { CostTemplate } from './command-cost.bench';
+import { expectStatus, startBenchApp } from './support/bench-app';
+import { batchBody } from './support/histories';
+import { ms, percentile, since, summarize, type Latencies } from './support/stats';
+import type { Row } from './support/table';
+import type { TempDirs } from './support/temp-dirs';
+
+/** The stated target: the first command after a restart within this factor of a warm one. */
+export const MAX_COLD_TO_WARM = 2;
+
+export const COLD_STARTS = [
+  { name: 'full fold', env: { SNAPSHOT_EVERY: '0' } },
+  { name: 'snapshot', env: { SNAPSHOT_PREWARM: '0' } },
+  { name: 'snapshot + prewarm', env: { SNAPSHOT_PREWARM: '100' } },
+] as const;
+
+export type ColdStartOptions = Readonly<{ restarts: number; warmCommands: number }>;
+
+export type ColdStartResult = Readonly<{
+  name: string;
+  length: number;
+  /** One per restart. */
+  firstCommandMs: readonly number[];
+  /** Warm commands after the first ones, over every restart. */
+  warm: Latencies;
+}>;
+
+export async function measureColdStarts(
+  template: CostTemplate,
+  dirs: TempDirs,
+  options: ColdStartOptions,
+  progress: (message: string) => void,
+): Promise<ColdStartResult[]> {
+  const longest = template.streams[template.streams.length - 1];
+  const results: ColdStartResult[] = [];
+  for (const start of COLD_STARTS) {
+    progress(`  cold start: ${start.name}`);
+    const dir = dirs.copyOf(template.dir, `cold-${start.name.replace(/\W+/g, '-')}`);
+    const first: number[] = [];
+    const warm: number[] = [];
+    try {
+      for (let restart = 0; restart < options.restarts; restart++) {
+        const app = await startBenchApp(dir, {
+          SQLITE_SYNCHRONOUS: 'FULL',
+          EMBEDDED_PROJECTOR: 'false',
+          ...start.env,
+        });
+        try {
+          const authorization = await app.bearer();
+          const send = async (reference: string) => {
+            const begin = performance.now();
+            expectStatus(
+              await app.post(
+                `/joint-ventures/${longest.id}/production/batches`,
+                batchBody(reference),
+                authorization,
+              ),
+              200,
+              `RecordBatch on ${longest.id}`,
+            );
+            return since(begin);
+          };
+          first.push(await send(`COLD-${restart}`));
+          for (let i = 0; i < 10; i++) await send(`WARM-UP-${restart}-${i}`);
+          for (let i = 0; i < options.warmCommands; i++)
+            warm.push(await send(`WARM-${restart}-${i}`));
+        } finally {
+          await app.close();
+        }
+      }
+    } finally {
+      dirs.remove(dir);
+    }
+    results.push({
+      name: start.name,
+      length: longest.length,
+      firstCommandMs: first,
+      warm: summarize(warm),
+    });
+  }
+  return results;
+}
+
+export function coldStartRows(results: readonly ColdStartResult[]): Row[] {
+  const rows: Row[] = [];
+  for (const { name, length, firstCommandMs, warm } of results) {
+    const at = length.toLocaleString('en-US');
+    const cold = percentile(firstCommandMs, 50);
+    const ratio = cold / warm.p50;
+    const targeted = name !== 'full fold';
+    rows.push({
+      benchmark: `1. warm command @${at}`,
+      setting: `sync=FULL, ${name}`,
+      figure: `p50 ${ms(warm.p50)} / p99 ${ms(warm.p99)} (n=${warm.count})`,
+      target: '-',
+    });
+    rows.push({
+      benchmark: `1. first command after restart @${at}`,
+      setting: `sync=FULL, ${name}`,
+      figure: `median ${ms(cold)} of ${firstCommandMs.length} restarts (max ${ms(Math.max(...firstCommandMs))}) = ${ratio.toFixed(2)}x warm p50`,
+      target: targeted ? `<= ${MAX_COLD_TO_WARM}x warm` : '(compare)',
+      met: targeted ? ratio <= MAX_COLD_TO_WARM : undefined,
+    });
+  }
+  return rows;
+}
