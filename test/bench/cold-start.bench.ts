@@ -1,5 +1,5 @@
 /**
- * 1. The first command after a restart on a 10,000-event stream (issue 12 §3), against a warm
+ * 1c. The first command after a restart on a 10,000-event stream (issue 12 §3), against a warm
  * one on the same stream. The API is started again and again on a copy of the seeded database
  * (whose seeding through the command side left snapshots every SNAPSHOT_EVERY events), without
  * the embedded projector so that only the command is measured; each start times its first
@@ -98,13 +98,13 @@ export function coldStartRows(results: readonly ColdStartResult[]): Row[] {
     const ratio = cold / warm.p50;
     const targeted = name !== 'full fold';
     rows.push({
-      benchmark: `1. warm command @${at}`,
+      benchmark: `1c. warm command @${at}`,
       setting: `sync=FULL, ${name}`,
       figure: `p50 ${ms(warm.p50)} / p99 ${ms(warm.p99)} (n=${warm.count})`,
       target: '-',
     });
     rows.push({
-      benchmark: `1. first command after restart @${at}`,
+      benchmark: `1c. first command after restart @${at}`,
       setting: `sync=FULL, ${name}`,
       figure: `median ${ms(cold)} of ${firstCommandMs.length} restarts (max ${ms(Math.max(...firstCommandMs))}) = ${ratio.toFixed(2)}x warm p50`,
       target: targeted ? `<= ${MAX_COLD_TO_WARM}x warm` : '(compare)',
