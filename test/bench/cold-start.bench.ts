@@ -7,6 +7,8 @@
  * is folded from the stream's first event), from a snapshot, and prewarmed from one at start.
  */
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { CostTemplate } from './command-cost.bench';
 import { expectStatus, startBenchApp } from './support/bench-app';
 import { batchBody } from './support/histories';
@@ -22,6 +24,16 @@ export const COLD_STARTS = [
   { name: 'snapshot', env: { SNAPSHOT_PREWARM: '0' } },
   { name: 'snapshot + prewarm', env: { SNAPSHOT_PREWARM: '100' } },
 ] as const;
+
+/**
+ * A full garbage collection. A restart is a new process with a small heap; here the app is
+ * started again in the same process, whose heap still holds what the previous app instances
+ * left, and the first command would pay for collecting it.
+ */
+const collectGarbage: () => void = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
 
 export type ColdStartOptions = Readonly<{ restarts: number; warmCommands: number }>;
 
@@ -69,6 +81,7 @@ export async function measureColdStarts(
             );
             return since(begin);
           };
+          if (process.env.BENCH_NO_GC !== '1') collectGarbage();
           first.push(await send(`COLD-${restart}`));
           for (let i = 0; i < 10; i++) await send(`WARM-UP-${restart}-${i}`);
           for (let i = 0; i < options.warmCommands; i++)

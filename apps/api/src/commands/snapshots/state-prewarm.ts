@@ -18,10 +18,12 @@ export class StatePrewarm implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.SNAPSHOT_PREWARM === 0 || this.config.SNAPSHOT_EVERY === 0) return;
+    // More than the cache holds would only push the first ones out again.
+    const limit = Math.min(this.config.SNAPSHOT_PREWARM, this.config.STATE_CACHE_SIZE);
+    if (limit === 0 || this.config.SNAPSHOT_EVERY === 0) return;
     const start = performance.now();
     try {
-      const count = await this.streams.prewarm(this.config.SNAPSHOT_PREWARM);
+      const count = await this.streams.prewarm(limit);
       if (count > 0)
         this.logger.log(
           `prewarmed the states of ${count} JVs from snapshots in ${Math.round(performance.now() - start)} ms`,
