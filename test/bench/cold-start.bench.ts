@@ -1,16 +1,18 @@
 /**
  * 1c. The first command after a restart on a 10,000-event stream (issue 12 §3), against a warm
- * one on the same stream. The API is started again and again on a copy of the seeded database
- * (whose seeding through the command side left snapshots every SNAPSHOT_EVERY events), without
- * the embedded projector so that only the command is measured; each start times its first
- * RecordBatch, then warm ones. Three ways to start: no snapshots (SNAPSHOT_EVERY=0: the state
- * is folded from the stream's first event), from a snapshot, and prewarmed from one at start.
+ * one on the same stream. The API is a real process (`main.ts`, as the crash tests start it),
+ * started again and again on a copy of the seeded database (whose seeding through the command
+ * side left snapshots every SNAPSHOT_EVERY events), without the embedded projector so that only
+ * the command is measured, and driven over HTTP; each start times its first RecordBatch, then
+ * warm ones. Three ways to start: no snapshots (SNAPSHOT_EVERY=0: the state is folded from the
+ * stream's first event), from a snapshot, and prewarmed from one before the process answers.
  */
+import { loadConfig, localTokensOf } from '@app/runtime';
+import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { startApiProcess } from '../e2e/support/api-process';
 import type { CostTemplate } from './command-cost.bench';
-import { expectStatus, startBenchApp } from './support/bench-app';
+import { BENCH_MANAGER } from './support/bench-app';
 import { batchBody } from './support/histories';
 import { ms, percentile, since, summarize, type Latencies } from './support/stats';
 import type { Row } from './support/table';
@@ -24,16 +26,6 @@ export const COLD_STARTS = [
   { name: 'snapshot', env: { SNAPSHOT_PREWARM: '0' } },
   { name: 'snapshot + prewarm', env: { SNAPSHOT_PREWARM: '100' } },
 ] as const;
-
-/**
- * A full garbage collection. A restart is a new process with a small heap; here the app is
- * started again in the same process, whose heap still holds what the previous app instances
- * left, and the first command would pay for collecting it.
- */
-const collectGarbage: () => void = (() => {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-})();
 
 export type ColdStartOptions = Readonly<{ restarts: number; warmCommands: number }>;
 
@@ -53,41 +45,51 @@ export async function measureColdStarts(
   progress: (message: string) => void,
 ): Promise<ColdStartResult[]> {
   const longest = template.streams[template.streams.length - 1];
+  const jwtSecret = randomBytes(32).toString('base64url');
   const results: ColdStartResult[] = [];
   for (const start of COLD_STARTS) {
     progress(`  cold start: ${start.name}`);
     const dir = dirs.copyOf(template.dir, `cold-${start.name.replace(/\W+/g, '-')}`);
+    const token = await localTokensOf(loadConfig({ DATA_DIR: dir, JWT_SECRET: jwtSecret }), {
+      createKey: false,
+    }).issue(BENCH_MANAGER);
     const first: number[] = [];
     const warm: number[] = [];
     try {
       for (let restart = 0; restart < options.restarts; restart++) {
-        const app = await startBenchApp(dir, {
-          SQLITE_SYNCHRONOUS: 'FULL',
-          EMBEDDED_PROJECTOR: 'false',
-          ...start.env,
+        const api = await startApiProcess({
+          dataDir: dir,
+          jwtSecret,
+          env: {
+            SQLITE_SYNCHRONOUS: 'FULL',
+            EMBEDDED_PROJECTOR: 'false',
+            RATE_LIMIT_PER_ADDRESS: '0',
+            RATE_LIMIT_PER_SUBJECT: '0',
+            ...start.env,
+          },
         });
         try {
-          const authorization = await app.bearer();
           const send = async (reference: string) => {
             const begin = performance.now();
-            expectStatus(
-              await app.post(
-                `/joint-ventures/${longest.id}/production/batches`,
-                batchBody(reference),
-                authorization,
-              ),
-              200,
-              `RecordBatch on ${longest.id}`,
+            const reply = await fetch(
+              `${api.baseUrl}/joint-ventures/${longest.id}/production/batches`,
+              {
+                method: 'POST',
+                headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+                body: JSON.stringify(batchBody(reference)),
+              },
             );
+            const body = await reply.text();
+            if (reply.status !== 200)
+              throw new Error(`RecordBatch on ${longest.id}: ${reply.status} ${body}`);
             return since(begin);
           };
-          if (process.env.BENCH_NO_GC !== '1') collectGarbage();
           first.push(await send(`COLD-${restart}`));
           for (let i = 0; i < 10; i++) await send(`WARM-UP-${restart}-${i}`);
           for (let i = 0; i < options.warmCommands; i++)
             warm.push(await send(`WARM-${restart}-${i}`));
         } finally {
-          await app.close();
+          await api.stop();
         }
       }
     } finally {

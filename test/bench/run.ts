@@ -38,7 +38,7 @@ const SIZES = {
   /** Without the cache a command at 10,000 events costs ~100x more: fewer samples suffice. */
   uncachedCostCommands: QUICK ? 10 : 50,
   /** Restarts per way of starting (each times one first command), and warm commands after each. */
-  coldStart: { restarts: QUICK ? 2 : 5, warmCommands: QUICK ? 20 : 100 },
+  coldStart: { restarts: QUICK ? 2 : 5, warmCommands: QUICK ? 20 : 50 },
   throughputClients: 8,
   throughputMs: QUICK ? 1_000 : 5_000,
   logJointVentures: QUICK ? 50 : 500,
