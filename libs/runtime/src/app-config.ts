@@ -4,6 +4,14 @@ import {
   redactConnectionString,
   redactPostgresUrl,
 } from '@app/event-store';
+import {
+  DEFAULT_APPROVAL_RULES,
+  DEFAULT_PROPOSAL_TTL_MS,
+  formatApprovalRules,
+  parseApprovalRules,
+  SHARED_CONTROL_COMMAND_TYPES,
+  type ApprovalSettings,
+} from '@app/domain';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   ArrayNotEmpty,
@@ -87,6 +95,33 @@ const shown = (key: string, value: string | undefined) =>
           : value;
 const int = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+const IsApprovalRules = () =>
+  ValidateBy({
+    name: 'isApprovalRules',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && rulesProblem(value) === undefined,
+      defaultMessage: (args?: ValidationArguments) =>
+        `must be Command:rule pairs, comma-separated: ${rulesProblem(String(args?.value))}`,
+    },
+  });
+function rulesProblem(text: string): string | undefined {
+  try {
+    parseApprovalRules(text, SHARED_CONTROL_COMMAND_TYPES);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+const DURATION = /^(\d{1,6})(s|m|h|d)$/;
+const DURATION_UNITS_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** `30d`, `12h`, `90m` or `45s` in milliseconds. */
+export function durationMs(text: string): number {
+  const [, amount, unit] = DURATION.exec(text) ?? [];
+  if (amount === undefined) throw new RangeError(`'${text}' is not a duration such as 30d`);
+  return Number(amount) * DURATION_UNITS_MS[unit as keyof typeof DURATION_UNITS_MS];
+}
 
 const IsNotAMemberState = () =>
   ValidateBy({
@@ -231,6 +266,17 @@ export class AppConfig {
   /** `auto`: human-readable when stdout is a terminal, JSON lines otherwise (files, collectors). */
   @IsIn(['auto', 'pretty', 'json']) LOG_FORMAT: 'auto' | 'pretty' | 'json' = 'auto';
 
+  /**
+   * Shared control (issue 10 §2): `on`, the actions of APPROVAL_RULES take effect only when the
+   * partner states concerned approve; `off`, every command applies at once (one operator).
+   */
+  @IsIn(['on', 'off']) APPROVALS: 'on' | 'off' = 'off';
+  /** Which actions need whose approval, `Command:rule` pairs (the README's table is the default). */
+  @IsApprovalRules() APPROVAL_RULES = formatApprovalRules(DEFAULT_APPROVAL_RULES);
+  /** How long a proposal can be approved: `30d`, `12h`, `90m`, `45s`. */
+  @Matches(DURATION, { message: 'must be a duration such as 30d, 12h, 90m or 45s' })
+  PROPOSAL_TTL = `${DEFAULT_PROPOSAL_TTL_MS / DURATION_UNITS_MS.d}d`;
+
   /** Kafka notifications are on when brokers are given (host:port, comma-separated). */
   @IsOptional()
   @Transform(list)
@@ -269,6 +315,25 @@ export class AppConfig {
   @Matches(/^https?:\/\/\S+\/$/, { message: 'must be an http(s) URI ending in /' })
   NOTIFICATIONS_SCHEMA_BASE_URI = 'https://jv-ledger.example/schemas/';
 
+  /**
+   * The transparency log's origin: the first line of every signed checkpoint and the name of its
+   * keys (C2SP tlog-checkpoint), e.g. `ledger.commission.example/transparency`.
+   */
+  @Matches(/^[^\s+\u2014]+$/, { message: 'must be one word without spaces, + or \u2014' })
+  TRANSPARENCY_ORIGIN = 'jv-ledger.local/log';
+  /** How often the lease holder of the TransparencyLog consumer signs a checkpoint, when the log grew (s). */
+  @Transform(int) @IsInt() @Min(1) @Max(86_400) CHECKPOINT_INTERVAL_S = 60;
+  /**
+   * The checkpoint signing key (a mounted secret holding `PRIVATE+KEY+<name>+<id>+<key>`, never
+   * written to); unset: a key created in DATA_DIR (mode 0600) on first start.
+   */
+  @IsOptional() @IsString() @MinLength(1) LEDGER_SIGNING_KEY_FILE?: string = undefined;
+  /**
+   * The verifier keys with their validity, JSON `{"keys": [{verifierKey, notBefore?, notAfter?}]}`
+   * (rotation); unset: DATA_DIR/transparency-keys.json, or the signing key alone, unbounded.
+   */
+  @IsOptional() @IsString() @MinLength(1) LEDGER_KEY_LIST_FILE?: string = undefined;
+
   /** Where events are kept, for start-up logs (credentials masked). */
   get eventStoreSummary(): string {
     return this.EVENT_STORE === 'kurrentdb'
@@ -287,6 +352,17 @@ export class AppConfig {
   get topology(): 'sqlite' | 'kurrentdb+sqlite' | 'kurrentdb+postgres' {
     if (this.EVENT_STORE === 'sqlite') return 'sqlite';
     return this.DATABASE_URL ? 'kurrentdb+postgres' : 'kurrentdb+sqlite';
+  }
+
+  /** The approval rules in force (none with APPROVALS=off) and the proposals' time to live. */
+  get approvalSettings(): ApprovalSettings {
+    return {
+      rules:
+        this.APPROVALS === 'on'
+          ? parseApprovalRules(this.APPROVAL_RULES, SHARED_CONTROL_COMMAND_TYPES)
+          : undefined,
+      ttlMs: durationMs(this.PROPOSAL_TTL),
+    };
   }
 
   get databaseFile(): string {

@@ -4,34 +4,11 @@ import {
   jointVentureStreamId,
   stateAsOf,
 } from '@app/domain';
-import {
-  EVENT_STORE,
-  HASH_ALGORITHM,
-  verifyChain,
-  type EventStore,
-  type RecordedEvent,
-} from '@app/event-store';
+import { EVENT_STORE, verifyChain, type EventStore, type RecordedEvent } from '@app/event-store';
+import { historyEntryOf } from '@app/runtime';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { StateSnapshots } from '../commands/snapshots/state-snapshots';
 import { RequestValidationError } from '../problem/application-errors';
-
-export type HistoryEntry = Readonly<{
-  id: string;
-  type: string;
-  version: number;
-  data: unknown;
-  metadata: Readonly<Record<string, unknown>>;
-  committedAt: string;
-}>;
-
-const entryOf = (event: RecordedEvent): HistoryEntry => ({
-  id: event.id,
-  type: event.type,
-  version: event.revision,
-  data: event.data,
-  metadata: event.metadata,
-  committedAt: event.committedAt,
-});
 
 /** What auditors rely on, read from the event store itself, never from a read model. */
 @Injectable()
@@ -49,7 +26,7 @@ export class AuditService {
     });
     const events = read.filter((event) => event.revision <= until);
     if (events.length === 0 && after < 0) throw new JointVentureNotFoundError(id);
-    const page = events.slice(0, limit).map(entryOf);
+    const page = events.slice(0, limit).map(historyEntryOf);
     return {
       id,
       items: page,
@@ -126,23 +103,6 @@ export class AuditService {
   async verification(id: string) {
     const { valid, events, firstBrokenVersion, reason } = verifyChain(await this.allEvents(id));
     return { id, valid, events, ...(valid ? {} : { firstBrokenVersion, reason }) };
-  }
-
-  /** Everything a third party needs to verify the history offline. */
-  async export(id: string) {
-    const events = await this.allEvents(id);
-    return {
-      format: 'jv-ledger-export/1',
-      streamId: jointVentureStreamId(id),
-      hashAlgorithm: HASH_ALGORITHM,
-      canonicalization:
-        'RFC 8785 (JCS) of {id, streamId, revision, type, data, metadata without hash}',
-      events: events.map((event) => ({
-        ...entryOf(event),
-        streamId: event.streamId,
-        revision: event.revision,
-      })),
-    };
   }
 
   private async allEvents(id: string): Promise<RecordedEvent[]> {

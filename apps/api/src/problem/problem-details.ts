@@ -4,11 +4,18 @@ import {
   InvariantViolationError,
   JointVentureAlreadyExistsError,
   JointVentureNotFoundError,
+  ProposalNotFoundError,
+  ProposalRefusedError,
+  type ProposalRefusal,
   type Violation,
 } from '@app/domain';
 import { EventStoreUnavailableError } from '@app/event-store';
 import { InvalidCursorError } from '@app/read-models';
-import { IdentityProviderUnavailableError, InvalidTokenError } from '@app/runtime';
+import {
+  IdentityProviderUnavailableError,
+  InvalidTokenError,
+  NotYetInLogError,
+} from '@app/runtime';
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import {
@@ -18,9 +25,13 @@ import {
   IdempotencyKeyInProgressError,
   MethodNotAllowedError,
   NameTakenError,
+  NoCheckpointError,
   NotAPartnerStateError,
+  NothingToSignError,
+  ProposalClosedError,
   RateLimitedError,
   RequestValidationError,
+  UnknownEventError,
   VersionMismatchError,
 } from './application-errors';
 
@@ -37,6 +48,8 @@ export type Problem = {
 
 const TYPE_BASE = 'https://jv-ledger.example/problems/';
 const REALM = 'jv-ledger';
+/** How long a client should wait before an export of a JV the transparency log has not taken in yet. */
+const NOT_YET_IN_LOG_RETRY_SECONDS = 1;
 /** How long a client should wait before retrying when an identity provider is unreachable. */
 const IDENTITY_PROVIDER_RETRY_SECONDS = 10;
 
@@ -62,6 +75,15 @@ const FASTIFY_SLUGS: Record<number, string> = {
   414: 'uri-too-long',
   415: 'unsupported-media-type',
   431: 'header-fields-too-large',
+};
+
+/** Each refusal of a proposal step: its status and problem type. */
+const PROPOSAL_REFUSALS: Record<ProposalRefusal, [number, string]> = {
+  'not-pending': [409, 'proposal-not-pending'],
+  'already-approved': [409, 'proposal-already-approved'],
+  exists: [409, 'proposal-exists'],
+  'not-a-required-state': [403, 'not-a-required-state'],
+  'not-the-proposer': [403, 'not-the-proposer'],
 };
 
 /** Maps every error that reaches HTTP to one problem document; only the unexpected become 500s. */
@@ -97,6 +119,21 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof InvariantViolationError)
     return problem(409, 'invariant-violation', error.message, { errors: error.violations });
   if (error instanceof JointVentureNotFoundError) return problem(404, 'not-found', error.message);
+  if (error instanceof ProposalNotFoundError)
+    return problem(404, 'proposal-not-found', error.message, { proposalId: error.proposalId });
+  if (error instanceof ProposalRefusedError) {
+    const [status, slug] = PROPOSAL_REFUSALS[error.refusal];
+    return problem(status, slug, error.message, {
+      proposalId: error.proposalId,
+      proposalStatus: error.status,
+    });
+  }
+  if (error instanceof ProposalClosedError)
+    return problem(409, `proposal-${error.reason}`, error.message, {
+      proposalId: error.proposalId,
+      proposalStatus: 'closed',
+      currentVersion: error.version,
+    });
   if (error instanceof JointVentureAlreadyExistsError)
     return problem(409, 'already-exists', error.message);
   if (error instanceof NameTakenError)
@@ -116,6 +153,16 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof IdempotencyKeyConflictError)
     return problem(409, 'idempotency-key-conflict', error.message);
   if (error instanceof NotAPartnerStateError) return problem(403, 'forbidden', error.message);
+  if (error instanceof NoCheckpointError) return problem(404, 'no-checkpoint', error.message);
+  if (error instanceof UnknownEventError)
+    return problem(404, 'unknown-event', error.message, {
+      errors: [{ field: 'eventId', message: error.message }],
+    });
+  if (error instanceof NothingToSignError) return problem(409, 'empty-log', error.message);
+  if (error instanceof NotYetInLogError)
+    return problem(409, 'not-in-log-yet', error.message, {
+      retryAfterSeconds: NOT_YET_IN_LOG_RETRY_SECONDS,
+    });
   if (error instanceof EventStoreUnavailableError)
     return problem(
       503,
@@ -168,5 +215,7 @@ export function problemHeaders(error: unknown, status: number): Record<string, s
   if (error instanceof IdentityProviderUnavailableError)
     return { 'retry-after': String(IDENTITY_PROVIDER_RETRY_SECONDS) };
   if (error instanceof MethodNotAllowedError) return { allow: error.allowed.join(', ') };
+  if (error instanceof NotYetInLogError)
+    return { 'retry-after': String(NOT_YET_IN_LOG_RETRY_SECONDS) };
   return {};
 }

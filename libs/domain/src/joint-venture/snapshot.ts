@@ -11,7 +11,7 @@ import type { JointVentureState } from './state';
  * same events (a new field, a changed meaning): snapshots of another version are then ignored
  * and rebuilt. `snapshot.unit.spec.ts` fingerprints the output and fails until it is bumped.
  */
-export const EVOLVE_VERSION = 1;
+export const EVOLVE_VERSION = 2;
 
 export type StateSnapshot = Readonly<{
   streamId: string;

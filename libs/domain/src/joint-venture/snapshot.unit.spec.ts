@@ -20,6 +20,8 @@ import { EVOLVE_VERSION, snapshotFits, type StateSnapshot } from './snapshot';
  */
 const FINGERPRINTS: Readonly<Record<number, string>> = {
   1: '579bf08f66e39894:59380',
+  // Shared control (issue 10): the state holds the JV's proposals.
+  2: '7ccee1d3d3967f84:59695',
 };
 
 const share = (enterpriseCode: string, shareBasisPoints: number) => ({
