@@ -2,7 +2,8 @@
  * `npm run bench`: prints performance figures beside their stated targets. It never fails on a
  * figure, only when a benchmark breaks (a refused command, a stuck projection): exit code 1.
  * Progress goes to stderr, the machine description and the table to stdout.
- * BENCH_QUICK=1 shrinks every workload, to check the scripts themselves in seconds.
+ * BENCH_QUICK=1 shrinks every workload, to check the scripts themselves in seconds;
+ * BENCH_SECTIONS=1,3 runs only the sections with those numbers.
  */
 import 'reflect-metadata';
 import {
@@ -13,6 +14,7 @@ import {
   seedCostTemplate,
   type CostOptions,
 } from './command-cost.bench';
+import { coldStartRows, measureColdStarts } from './cold-start.bench';
 import { baselineRows, measureCommit } from './disk-baseline.bench';
 import {
   catchUpRows,
@@ -36,6 +38,8 @@ const SIZES = {
   costCommands: QUICK ? 20 : 200,
   /** Without the cache a command at 10,000 events costs ~100x more: fewer samples suffice. */
   uncachedCostCommands: QUICK ? 10 : 50,
+  /** Restarts per way of starting (each times one first command), and warm commands after each. */
+  coldStart: { restarts: QUICK ? 2 : 5, warmCommands: QUICK ? 20 : 50 },
   throughputClients: 8,
   throughputMs: QUICK ? 1_000 : 5_000,
   logJointVentures: QUICK ? 50 : 500,
@@ -76,6 +80,9 @@ async function main(): Promise<number> {
         progress(`  sync=${options.synchronous}, STATE_CACHE_SIZE=${options.stateCacheSize}`);
         rows.push(...commandCostRows(await measureCommandCost(template, dirs, options)));
       }
+      rows.push(
+        ...coldStartRows(await measureColdStarts(template, dirs, SIZES.coldStart, progress)),
+      );
       dirs.remove(template.dir);
     });
 

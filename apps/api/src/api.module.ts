@@ -9,6 +9,7 @@ import {
   StorageModule,
   type AppConfig,
   type CommandSideTables,
+  type StateSnapshotTables,
   type Storage,
 } from '@app/runtime';
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
@@ -29,6 +30,9 @@ import {
   NAME_REGISTRY,
 } from './commands/execute-command.handler';
 import { JointVentureRepository } from './commands/joint-venture.repository';
+import { StatePrewarm } from './commands/snapshots/state-prewarm';
+import { SqlStateSnapshotStore } from './commands/snapshots/state-snapshot.store';
+import { StateSnapshots } from './commands/snapshots/state-snapshots';
 import { EstablishJointVentureController } from './establish/establish-joint-venture.controller';
 import { InStageActionsController } from './in-stage-actions/in-stage-actions.controller';
 import { CorrectionsController } from './corrections/corrections.controller';
@@ -71,11 +75,25 @@ const commands: Provider[] = [
       new SqlNameRegistry(db, config.IDEMPOTENCY_LEASE_MS),
   },
   {
-    provide: JointVentureRepository,
-    inject: [EVENT_STORE, APP_CONFIG],
-    useFactory: (store: EventStore, config: AppConfig) =>
-      new JointVentureRepository(store, config.STATE_CACHE_SIZE),
+    provide: StateSnapshots,
+    inject: [STORAGE, APP_CONFIG, LedgerMetrics],
+    useFactory: ({ sql }: Storage, config: AppConfig, metrics: LedgerMetrics) =>
+      new StateSnapshots(
+        new SqlStateSnapshotStore(sql.tables<StateSnapshotTables>()),
+        { every: config.SNAPSHOT_EVERY, keep: config.SNAPSHOT_KEEP },
+        {
+          loaded: (reader, source) => metrics.stateLoads.inc({ reader, source }),
+          written: () => metrics.snapshotsWritten.inc(),
+        },
+      ),
   },
+  {
+    provide: JointVentureRepository,
+    inject: [EVENT_STORE, APP_CONFIG, StateSnapshots],
+    useFactory: (store: EventStore, config: AppConfig, snapshots: StateSnapshots) =>
+      new JointVentureRepository(store, config.STATE_CACHE_SIZE, snapshots),
+  },
+  StatePrewarm,
   {
     provide: COMMAND_OPTIONS,
     inject: [APP_CONFIG],

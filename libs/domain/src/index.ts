@@ -13,6 +13,7 @@ export * from './joint-venture/upcasters';
 export * from './joint-venture/time-travel';
 export * from './joint-venture/unit-checks';
 export * from './joint-venture/stream';
+export * from './joint-venture/snapshot';
 export * from './joint-venture/event-metadata';
 export * from './approvals/approval-rules';
 export * from './approvals/proposals';

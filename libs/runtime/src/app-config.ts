@@ -244,6 +244,15 @@ export class AppConfig {
   /** Joint ventures whose folded state is kept in memory so a command costs O(new events). */
   @Transform(int) @IsInt() @Min(0) STATE_CACHE_SIZE = 10_000;
   /**
+   * A JV's folded state is kept as a snapshot every this many events, so a cold start resumes
+   * from it instead of replaying the stream; 0: no snapshots written or read.
+   */
+  @Transform(int) @IsInt() @Min(0) SNAPSHOT_EVERY = 500;
+  /** Snapshots kept per JV (the newest), for `/state` at earlier versions. */
+  @Transform(int) @IsInt() @Min(1) @Max(1000) SNAPSHOT_KEEP = 10;
+  /** At start, the states of this many JVs with the most recently written snapshots are loaded. */
+  @Transform(int) @IsInt() @Min(0) @Max(100_000) SNAPSHOT_PREWARM = 100;
+  /**
    * How long a consumer's lease lives without renewal (ms): a standby projector takes a consumer
    * over at most this long after its holder stopped answering (at once when the holder was a
    * process on this host that is gone).

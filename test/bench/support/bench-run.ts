@@ -7,6 +7,18 @@ import { renderTable, type Row } from './table';
 
 export const QUICK = process.env.BENCH_QUICK === '1';
 
+/** BENCH_SECTIONS=1,3: only the sections with these numbers run (all when unset). */
+const ONLY = process.env.BENCH_SECTIONS?.split(',')
+  .map((n) => n.trim())
+  .filter(Boolean);
+
+/** A section named `3./4. projection ...` is sections 3 and 4. */
+const numbersOf = (name: string) =>
+  name
+    .split(' ')[0]
+    .split('/')
+    .map((n) => n.replace(/\.$/, ''));
+
 export class BenchRun {
   readonly rows: Row[] = [];
   private readonly failures: string[] = [];
@@ -19,6 +31,7 @@ export class BenchRun {
 
   /** Runs one section; a failure is reported in the table and the run goes on. */
   async section(name: string, body: () => Promise<void>): Promise<void> {
+    if (ONLY && !numbersOf(name).some((n) => ONLY.includes(n))) return;
     this.progress(name);
     try {
       await body();

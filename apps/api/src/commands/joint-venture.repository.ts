@@ -3,6 +3,7 @@ import {
   evolve,
   fromStored,
   initialState,
+  jointVentureIdOf,
   jointVentureStreamId,
   type CommandContext,
   type JointVentureEvent,
@@ -10,6 +11,7 @@ import {
   type JointVentureState,
 } from '@app/domain';
 import { hashEvent, type EventStore } from '@app/event-store';
+import type { StateSnapshots } from './snapshots/state-snapshots';
 
 /** A JV's folded state with where its stream ends: what a command is decided against. */
 export type LoadedJointVenture = Readonly<{
@@ -18,12 +20,16 @@ export type LoadedJointVenture = Readonly<{
   revision: number | undefined;
   /** Hash of the last event, the next event's prevHash. */
   lastHash: string | null;
+  /** Revision of the newest snapshot known to be kept of the stream (-1: none). */
+  snapshotRevision?: number;
 }>;
 
 /**
  * Reads and writes joint-venture streams. Folded states are cached (LRU), and a load reads
  * only the events after the cached revision, so a command's cost does not grow with the
  * length of the stream; the stream stays the truth, so another writer is simply caught up on.
+ * On a cache miss the state resumes from the stream's newest snapshot that fits it, and every
+ * `SNAPSHOT_EVERY` events a new one is queued, written after the answer.
  */
 export class JointVentureRepository {
   private readonly cache = new Map<string, LoadedJointVenture>();
@@ -31,17 +37,24 @@ export class JointVentureRepository {
   constructor(
     private readonly store: EventStore,
     private readonly cacheSize: number,
+    private readonly snapshots?: StateSnapshots,
   ) {}
 
-  async load(jointVentureId: string): Promise<LoadedJointVenture> {
+  async load(
+    jointVentureId: string,
+    reader: 'command' | 'prewarm' = 'command',
+  ): Promise<LoadedJointVenture> {
     const streamId = jointVentureStreamId(jointVentureId);
-    const cached = this.cache.get(streamId);
+    let cached = this.cache.get(streamId);
+    if (cached) this.snapshots?.observe(reader, 'cache');
+    else cached = await this.resume(streamId, reader);
     const fromRevision = cached?.revision === undefined ? 0 : cached.revision + 1;
     const events = await this.store.readStream(streamId, { fromRevision });
     let loaded: LoadedJointVenture = cached ?? {
       state: initialState(),
       revision: undefined,
       lastHash: null,
+      snapshotRevision: -1,
     };
     for (const event of events) {
       loaded = {
@@ -49,10 +62,22 @@ export class JointVentureRepository {
         state: evolve(loaded.state, fromStored(event)),
         revision: event.revision,
         lastHash: (event.metadata.hash as string | undefined) ?? null,
+        snapshotRevision: loaded.snapshotRevision,
       };
     }
+    loaded = this.offerSnapshot(streamId, loaded);
     this.remember(streamId, loaded);
     return loaded;
+  }
+
+  /** Loads the JVs whose snapshots were written last (SNAPSHOT_PREWARM): their first command finds them warm. */
+  async prewarm(limit: number): Promise<number> {
+    const streams = (await this.snapshots?.recentStreams(limit)) ?? [];
+    for (const streamId of streams) {
+      const id = jointVentureIdOf(streamId);
+      if (id !== undefined) await this.load(id, 'prewarm');
+    }
+    return streams.length;
   }
 
   /**
@@ -100,7 +125,7 @@ export class JointVentureRepository {
         expectedRevision: loaded.revision ?? 'no_stream',
       });
       const first = loaded.revision === undefined ? 0 : loaded.revision + 1;
-      this.remember(streamId, {
+      const appended = this.offerSnapshot(streamId, {
         // Folded as a load would fold them, ids and revisions included (a correction names them).
         state: events.reduce<JointVentureState>(
           (state, event, i) => evolve(state, { ...event, id: eventIds[i], revision: first + i }),
@@ -108,7 +133,9 @@ export class JointVentureRepository {
         ),
         revision: result.nextExpectedRevision,
         lastHash: prevHash,
+        snapshotRevision: loaded.snapshotRevision,
       });
+      this.remember(streamId, appended);
       return result.nextExpectedRevision;
     } catch (error) {
       this.cache.delete(streamId);
@@ -127,6 +154,33 @@ export class JointVentureRepository {
       maxCount: count,
     });
     return events.map((event) => event.id);
+  }
+
+  /** A miss in the cache: from the newest snapshot that fits the stream, else from nothing. */
+  private async resume(
+    streamId: string,
+    reader: 'command' | 'prewarm',
+  ): Promise<LoadedJointVenture | undefined> {
+    const resumed = await this.snapshots?.resume(this.store, streamId);
+    this.snapshots?.observe(reader, resumed ? 'snapshot' : 'replay');
+    if (!resumed) return undefined;
+    return {
+      state: resumed.state,
+      revision: resumed.last.revision,
+      lastHash: (resumed.last.metadata.hash as string | undefined) ?? null,
+      snapshotRevision: resumed.snapshot.revision,
+    };
+  }
+
+  private offerSnapshot(streamId: string, loaded: LoadedJointVenture): LoadedJointVenture {
+    if (!this.snapshots) return loaded;
+    const snapshotRevision = this.snapshots.offer(
+      streamId,
+      loaded.state,
+      loaded.lastHash,
+      loaded.snapshotRevision ?? -1,
+    );
+    return snapshotRevision === loaded.snapshotRevision ? loaded : { ...loaded, snapshotRevision };
   }
 
   private remember(streamId: string, loaded: LoadedJointVenture): void {

@@ -22,6 +22,18 @@ export class LedgerMetrics {
     registers: [this.registry],
   });
 
+  readonly stateLoads = new Counter({
+    name: 'jv_state_loads_total',
+    help: 'Folded states read, by reader (command, audit, prewarm) and source: the cache, a snapshot, or a replay of the stream.',
+    labelNames: ['reader', 'source'] as const,
+    registers: [this.registry],
+  });
+  readonly snapshotsWritten = new Counter({
+    name: 'jv_state_snapshots_written_total',
+    help: 'State snapshots written (SNAPSHOT_EVERY).',
+    registers: [this.registry],
+  });
+
   constructor(@Optional() @Inject(Consumers) consumers?: Consumers) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({

@@ -10,6 +10,7 @@ import { migrateLogStore, type LogTables } from '@app/transparency';
 import { sql, type Kysely } from 'kysely';
 import { migrateCommandSide, type CommandSideTables } from './command-side.tables';
 import { adoptLegacyCheckpoints } from './legacy-checkpoints';
+import { migrateStateSnapshots } from './state-snapshots.table';
 
 /**
  * The versioned schema of everything beside the log: consumers' checkpoints, leases and dead
@@ -45,6 +46,8 @@ export const STORAGE_MIGRATIONS: MigrationSet = {
         await migrateLogStore(db as Kysely<LogTables>, sqlDialectOf(db));
       },
     },
+    // Folded states of long streams, so a cold start does not replay them (issue 12 §3).
+    '0004_jv_state_snapshots': { up: migrateStateSnapshots },
   },
 };
 
