@@ -267,6 +267,25 @@ export class AppConfig {
   @Matches(/^https?:\/\/\S+\/$/, { message: 'must be an http(s) URI ending in /' })
   NOTIFICATIONS_SCHEMA_BASE_URI = 'https://jv-ledger.example/schemas/';
 
+  /**
+   * The transparency log's origin: the first line of every signed checkpoint and the name of its
+   * keys (C2SP tlog-checkpoint), e.g. `ledger.commission.example/transparency`.
+   */
+  @Matches(/^[^\s+\u2014]+$/, { message: 'must be one word without spaces, + or \u2014' })
+  TRANSPARENCY_ORIGIN = 'jv-ledger.local/log';
+  /** How often the lease holder of the TransparencyLog consumer signs a checkpoint, when the log grew (s). */
+  @Transform(int) @IsInt() @Min(1) @Max(86_400) CHECKPOINT_INTERVAL_S = 60;
+  /**
+   * The checkpoint signing key (a mounted secret holding `PRIVATE+KEY+<name>+<id>+<key>`, never
+   * written to); unset: a key created in DATA_DIR (mode 0600) on first start.
+   */
+  @IsOptional() @IsString() @MinLength(1) LEDGER_SIGNING_KEY_FILE?: string = undefined;
+  /**
+   * The verifier keys with their validity, JSON `{"keys": [{verifierKey, notBefore?, notAfter?}]}`
+   * (rotation); unset: DATA_DIR/transparency-keys.json, or the signing key alone, unbounded.
+   */
+  @IsOptional() @IsString() @MinLength(1) LEDGER_KEY_LIST_FILE?: string = undefined;
+
   /** Where events are kept, for start-up logs (credentials masked). */
   get eventStoreSummary(): string {
     return this.EVENT_STORE === 'kurrentdb'

@@ -19,9 +19,12 @@ import {
 import { APP_CONFIG, type AppConfig } from './app-config';
 import { STORAGE } from './storage/storage.module';
 import type { Storage } from './storage/open-storage';
+import { TRANSPARENCY, type TransparencyLedger } from './transparency/transparency-ledger';
+import { transparencyLogConsumer } from './transparency/transparency-log.consumer';
 
 /**
- * The consumers of the log this process runs: one per projection and, when KAFKA_BROKERS is
+ * The consumers of the log this process runs: one per projection, the transparency log (whose
+ * lease holder also signs its checkpoints every CHECKPOINT_INTERVAL_S) and, when KAFKA_BROKERS is
  * set, the notifier. Inside the API process in the embedded default, alone in the projector app
  * in production. Started after bootstrap, stopped at shutdown.
  */
@@ -30,9 +33,15 @@ export class Consumers implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly logger = new Logger('Consumers');
   readonly projections: readonly LogConsumer[];
   readonly notifier: LogConsumer | undefined;
+  readonly transparencyLog: LogConsumer;
   private readonly publisher: KafkaPublisher | undefined;
+  private stopSigning: (() => Promise<void>) | undefined;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(STORAGE) storage: Storage) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(STORAGE) storage: Storage,
+    @Inject(TRANSPARENCY) private readonly transparency: TransparencyLedger,
+  ) {
     const { events, checkpoints, readModels } = storage;
     const onError = (name: string) => (error: unknown, attempt: number) =>
       this.logger.warn(`${name} failed a batch (attempt ${attempt}), retrying: ${String(error)}`);
@@ -51,6 +60,12 @@ export class Consumers implements OnApplicationBootstrap, OnApplicationShutdown 
     this.projections = JOINT_VENTURE_PROJECTIONS.map((projection) =>
       projectionConsumer(projection, { ...shared, onError: onError(projection.name) }),
     );
+    this.transparencyLog = transparencyLogConsumer({
+      events,
+      checkpoints,
+      lease,
+      onError: onError('TransparencyLog'),
+    });
     if (config.KAFKA_BROKERS) {
       this.publisher = new KafkaPublisher(kafkaSettingsOf(config, this.logger));
       this.notifier = notifier({
@@ -68,21 +83,31 @@ export class Consumers implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   private get all(): LogConsumer[] {
-    return [...this.projections, ...(this.notifier ? [this.notifier] : [])];
+    return [...this.projections, this.transparencyLog, ...(this.notifier ? [this.notifier] : [])];
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await Promise.all(this.all.map((consumer) => consumer.start()));
+    this.stopSigning = this.transparency.startPeriodicSigning({
+      intervalMs: this.config.CHECKPOINT_INTERVAL_S * 1000,
+      isLeaseHolder: () => this.transparencyLog.status().role === 'active',
+      onError: (error) => this.logger.warn(`signing a checkpoint failed: ${String(error)}`),
+    });
     this.logger.log(`running ${this.all.map((consumer) => consumer.name).join(', ')}`);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.stopSigning?.();
     await Promise.all(this.all.map((consumer) => consumer.stop()));
     await this.publisher?.disconnect();
   }
 
   projectionStatus(): ConsumerStatus[] {
     return this.projections.map((consumer) => consumer.status());
+  }
+
+  transparencyLogStatus(): ConsumerStatus {
+    return this.transparencyLog.status();
   }
 
   notifierStatus(): ConsumerStatus | undefined {

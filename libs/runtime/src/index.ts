@@ -5,5 +5,7 @@ export * from './storage/command-side.tables';
 export * from './storage/storage-migrations';
 export * from './storage/storage.module';
 export * from './consumers.module';
+export * from './transparency/transparency-ledger';
+export * from './transparency/transparency-log.consumer';
 export * from './logging';
 export * from './progress';

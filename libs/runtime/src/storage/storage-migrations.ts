@@ -6,6 +6,7 @@ import {
   type MigrationSet,
 } from '@app/event-store';
 import { migrateReadModels, type ReadModelDb } from '@app/read-models';
+import { migrateLogStore, type LogTables } from '@app/transparency';
 import { sql, type Kysely } from 'kysely';
 import { migrateCommandSide, type CommandSideTables } from './command-side.tables';
 import { adoptLegacyCheckpoints } from './legacy-checkpoints';
@@ -35,6 +36,13 @@ export const STORAGE_MIGRATIONS: MigrationSet = {
             .alterTable('jv_name_reservations')
             .addColumn('claimed_at', 'text')
             .execute();
+      },
+    },
+    // The transparency log (issue 9): its state row, tiles, leaves and heads, beside the
+    // consumers' checkpoints so that the TransparencyLog consumer commits both in one transaction.
+    '0003_transparency': {
+      up: async (db: Kysely<unknown>) => {
+        await migrateLogStore(db as Kysely<LogTables>, sqlDialectOf(db));
       },
     },
   },

@@ -8,6 +8,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../app-config';
+import { TRANSPARENCY, TransparencyLedger } from '../transparency/transparency-ledger';
 import { openStorage, type Storage } from './open-storage';
 
 /** DI token of the process's `Storage` (events, SQL database, read models, checkpoints). */
@@ -23,7 +24,7 @@ class StorageShutdown implements OnApplicationShutdown {
   }
 }
 
-/** The configuration and the storage it names, for every module of an app. */
+/** The configuration, the storage it names and the transparency log in it, for every module of an app. */
 @Global()
 @Module({})
 export class StorageModule {
@@ -34,9 +35,14 @@ export class StorageModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: STORAGE, useFactory: () => openStorage(config) },
         { provide: EVENT_STORE, inject: [STORAGE], useFactory: (s: Storage) => s.events },
+        {
+          provide: TRANSPARENCY,
+          inject: [STORAGE],
+          useFactory: (s: Storage) => TransparencyLedger.open(config, s),
+        },
         StorageShutdown,
       ],
-      exports: [APP_CONFIG, STORAGE, EVENT_STORE],
+      exports: [APP_CONFIG, STORAGE, EVENT_STORE, TRANSPARENCY],
     };
   }
 }

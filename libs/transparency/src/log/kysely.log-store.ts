@@ -96,7 +96,8 @@ export async function migrateLogStore(
 /**
  * The log in SQL through Kysely, the same statements on SQLite and PostgreSQL. An append is one
  * transaction that first moves the state row from the size it was computed on (so a second
- * writer's append fails instead of interleaving), then writes tiles, leaves and heads.
+ * writer's append fails instead of interleaving), then writes tiles, leaves and heads. Given a
+ * Kysely transaction, it writes inside it (a consumer commits the append with its checkpoint).
  */
 export class KyselyLogStore implements LogStore {
   constructor(private readonly db: Kysely<LogTables>) {}
@@ -153,7 +154,9 @@ export class KyselyLogStore implements LogStore {
   }
 
   private async write({ expectedSize, next, tiles, leaves }: LogAppend): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    const inTransaction = (work: (trx: Kysely<LogTables>) => Promise<void>) =>
+      this.db.isTransaction ? work(this.db) : this.db.transaction().execute(work);
+    await inTransaction(async (trx) => {
       const moved = await trx
         .updateTable('transparency_log')
         .set({ size: next.size, root: next.root, cursor: next.cursor })
