@@ -9,7 +9,7 @@ import { signCheckpoint, KeyRing, parseKeyList, parseSignerKey } from '@app/tran
 import { generateSignerKey, type Bundle, type TransparencyLog } from '@app/transparency';
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import type { IntegrityCheck } from '@app/runtime';
+import { CHECKPOINT_STREAM, type IntegrityCheck } from '@app/runtime';
 import type { BundleCheck } from '@app/transparency';
 
 export type RawEvent = {
@@ -109,8 +109,6 @@ export type TamperScenario = Readonly<{
   offline: BundleCheck;
 }>;
 
-export const CHECKPOINT_STREAM = 'transparency-checkpoints';
-
 const last = (store: TamperableStore, streamId: string) => store.rows(streamId).at(-1)!;
 
 /** The eight scenarios of issue 9, "Tests that must exist". */
@@ -143,17 +141,18 @@ export const TAMPER_SCENARIOS: readonly TamperScenario[] = [
   {
     name: 'an event in the middle deleted',
     tamper: ({ store, streamId }) => store.remove(streamId, 1),
-    server: { check: 'revision', revision: () => 2 },
+    // Its leaf comes before the next event of its JV in the log: named as missing first.
+    server: { check: 'missing-event', revision: () => 1 },
     offline: 'revision',
   },
   {
     name: 'two events swapped',
     tamper: ({ store, streamId }) => {
       const [, one, two] = store.rows(streamId);
-      // Through a free revision: (stream, revision) and the event id are unique.
-      store.replace(streamId, 1, { ...one, id: `${one.id}-moving`, revision: 1_000_000 });
-      store.replace(streamId, 2, { ...two, revision: 1 });
-      store.replace(streamId, 1_000_000, { ...one, revision: 2 });
+      // Contents exchanged between versions 1 and 2; event ids are unique, hence the detour.
+      store.replace(streamId, 1, { ...two, id: `${two.id}-moving`, revision: 1 });
+      store.replace(streamId, 2, { ...one, revision: 2 });
+      store.replace(streamId, 1, { ...two, revision: 1 });
     },
     server: { check: 'prev-hash', revision: () => 1 },
     offline: 'hash',
@@ -164,7 +163,8 @@ export const TAMPER_SCENARIOS: readonly TamperScenario[] = [
       let prevHash: string | null = null;
       for (const event of store.rows(streamId)) {
         const data = event.revision === 1 ? { ...event.data, rewritten: true } : event.data;
-        const { hash: _old, ...metadata } = { ...event.metadata, prevHash };
+        const { hash: _old, ...kept } = event.metadata;
+        const metadata = { ...kept, prevHash };
         const hash = hashEvent({ ...event, data, metadata });
         store.replace(streamId, event.revision, {
           ...event,

@@ -3,6 +3,7 @@ import { JointVentureQueries } from '@app/read-models';
 import {
   APP_CONFIG,
   ConsumersModule,
+  IntegrityModule,
   loggerModule,
   STORAGE,
   tokenVerifierOf,
@@ -108,6 +109,8 @@ export class ApiModule {
         CqrsModule.forRoot(),
         TerminusModule,
         ...(config.EMBEDDED_PROJECTOR === 'true' ? [ConsumersModule] : []),
+        // Verifies where the consumers run; an API replica without them reads the findings.
+        IntegrityModule.forRoot({ verifies: config.EMBEDDED_PROJECTOR === 'true' }),
       ],
       controllers: [
         EstablishJointVentureController,

@@ -8,7 +8,11 @@ import {
 } from '@app/domain';
 import { EventStoreUnavailableError } from '@app/event-store';
 import { InvalidCursorError } from '@app/read-models';
-import { IdentityProviderUnavailableError, InvalidTokenError } from '@app/runtime';
+import {
+  IdentityProviderUnavailableError,
+  IntegrityAlarmError,
+  InvalidTokenError,
+} from '@app/runtime';
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import {
@@ -102,6 +106,11 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof NameTakenError)
     return problem(409, 'name-taken', error.message, {
       errors: [{ field: 'name', message: error.message }],
+    });
+  if (error instanceof IntegrityAlarmError)
+    return problem(409, 'integrity-alarm', error.message, {
+      check: error.finding?.check ?? null,
+      brokenVersion: error.finding?.revision ?? null,
     });
   if (error instanceof VersionMismatchError)
     return problem(412, 'version-mismatch', error.message, {

@@ -1,10 +1,7 @@
 import type { EventReader, RecordedEvent } from '@app/event-store';
 import { openCheckpoint, type TrustedKey } from '@app/transparency';
+import { CHECKPOINT_SIGNED, CHECKPOINT_STREAM } from '../transparency/transparency-ledger';
 import type { IntegrityFinding } from './integrity-finding';
-
-/** Where the ledger keeps its signed checkpoints (issue 9 contract): one event each. */
-export const CHECKPOINT_STREAM = 'transparency-checkpoints';
-export const CHECKPOINT_SIGNED = 'CheckpointSigned';
 
 /** A checkpoint that a trusted key signed: the tree it commits to. */
 export type StoredCheckpointCheck = Readonly<{

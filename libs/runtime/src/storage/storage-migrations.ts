@@ -9,6 +9,7 @@ import { migrateReadModels, type ReadModelDb } from '@app/read-models';
 import { migrateLogStore, type LogTables } from '@app/transparency';
 import { sql, type Kysely } from 'kysely';
 import { migrateCommandSide, type CommandSideTables } from './command-side.tables';
+import { migrateIntegrityFindings, type IntegrityTables } from '../integrity/findings.store';
 import { adoptLegacyCheckpoints } from './legacy-checkpoints';
 
 /**
@@ -43,6 +44,12 @@ export const STORAGE_MIGRATIONS: MigrationSet = {
     '0003_transparency': {
       up: async (db: Kysely<unknown>) => {
         await migrateLogStore(db as Kysely<LogTables>, sqlDialectOf(db));
+      },
+    },
+    // What the integrity monitor found (issue 9 §7), read by every process of the deployment.
+    '0005_integrity_findings': {
+      up: async (db: Kysely<unknown>) => {
+        await migrateIntegrityFindings(db as Kysely<IntegrityTables>);
       },
     },
   },
