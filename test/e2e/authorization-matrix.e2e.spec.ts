@@ -77,6 +77,8 @@ describe('the authorization matrix', () => {
   let components: Record<string, Schema>;
   let jv: string;
   let withdrawnAt: number;
+  /** Query strings that make a route's required parameters valid (the transparency log's). */
+  let queries: Record<string, string>;
 
   beforeAll(async () => {
     testApp = await startTestApp();
@@ -109,6 +111,18 @@ describe('the authorization matrix', () => {
     await eventually(async () =>
       expect((await commission.get(`/joint-ventures/${jv}`)).body.version).toBe(withdrawnAt),
     );
+    // A checkpoint of the seeded JV's events, for the transparency routes' proofs.
+    const operator = await testApp.as({ subject: 'o', role: 'operator', memberState: 'KG' });
+    const signed = await eventually(async () => {
+      const reply = await operator.post('/transparency/checkpoints');
+      expect(reply.body.treeSize).toBe(withdrawnAt + 1);
+      return reply.body;
+    });
+    const [first] = (await commission.get(`/joint-ventures/${jv}/history`)).body.items;
+    queries = {
+      'GET /transparency/inclusion': `?eventId=${first.id}&treeSize=${signed.treeSize}`,
+      'GET /transparency/consistency': `?first=1&second=${signed.treeSize}`,
+    };
   });
   afterAll(() => testApp.close());
 
@@ -169,7 +183,7 @@ describe('the authorization matrix', () => {
       const client = await testApp.as(caller);
       for (const route of routes) {
         const want = expected(route, caller);
-        const url = urlOf(route.path);
+        const url = urlOf(route.path) + (queries[`${route.method} ${route.path}`] ?? '');
         const reply =
           route.method === 'GET'
             ? await client.get(url)

@@ -40,6 +40,8 @@ import { LifecycleController } from './lifecycle/lifecycle.controller';
 import { PartnersController } from './partners/partners.controller';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
 import { QueriesController } from './queries/queries.controller';
+import { TransparencyController } from './transparency/transparency.controller';
+import { TransparencyService } from './transparency/transparency.service';
 import { MemberStateConstraint } from './shared/validators';
 import { VersionEtagInterceptor } from './shared/version-etag.interceptor';
 
@@ -90,6 +92,7 @@ const http: Provider[] = [
 const queries: Provider[] = [
   LedgerMetrics,
   AuditService,
+  TransparencyService,
   {
     provide: JointVentureQueries,
     inject: [STORAGE],
@@ -121,6 +124,7 @@ export class ApiModule {
         PartnersController,
         QueriesController,
         AuditController,
+        TransparencyController,
         HealthController,
         MetricsController,
       ],

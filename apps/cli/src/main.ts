@@ -1,13 +1,23 @@
 import 'reflect-metadata';
 import { ConfigError, SigningKeyMissingError } from '@app/runtime';
+import { checkpointCommand } from './commands/checkpoint.command';
 import type { CliCommand } from './commands/command';
+import { exportCommand } from './commands/export.command';
 import { migrateCommand } from './commands/migrate.command';
 import { rebuildProjectionsCommand } from './commands/rebuild-projections.command';
 import { tokenCommand } from './commands/token.command';
+import { verifyBundleCommand } from './commands/verify-bundle.command';
 import { UsageError } from './usage-error';
 
 /** Every command of `npm run -s ledger -- <command>`, one file each under `commands/`. */
-const COMMANDS: readonly CliCommand[] = [tokenCommand, rebuildProjectionsCommand, migrateCommand];
+const COMMANDS: readonly CliCommand[] = [
+  tokenCommand,
+  rebuildProjectionsCommand,
+  migrateCommand,
+  exportCommand,
+  checkpointCommand,
+  verifyBundleCommand,
+];
 
 const USAGE = `usage:\n${COMMANDS.map((c) => `  ${c.usage}`).join('\n')}`;
 

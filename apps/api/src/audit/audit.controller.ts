@@ -1,9 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Access, VisibleUntil } from '../auth/auth.decorators';
 import { ApiProblems } from '../shared/api-docs';
 import { JointVentureId } from '../shared/common.dto';
 import { HistoryQuery, StateQuery } from './audit.request.dto';
+import { TransparencyService } from '../transparency/transparency.service';
 import { AuditService } from './audit.service';
 
 const DEFAULT_HISTORY_PAGE = 100;
@@ -15,7 +16,10 @@ const DEFAULT_HISTORY_PAGE = 100;
 @Access('audit')
 @ApiProblems(400, 401, 403, 404)
 export class AuditController {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly transparency: TransparencyService,
+  ) {}
 
   @Get('history')
   @Access('audit', { formerPartners: true })
@@ -52,8 +56,16 @@ export class AuditController {
   }
 
   @Get('export')
-  @ApiOkResponse({ description: 'the whole history with what is needed to verify it offline' })
+  @ApiOkResponse({
+    description:
+      'a self-contained bundle (jv-ledger-bundle/1): the events, a signed checkpoint covering them, ' +
+      'an inclusion proof per event, the proof of the head, the keys; `ledger verify-bundle` checks it offline',
+  })
+  @ApiResponse({
+    status: 409,
+    description: 'the transparency log has not taken in this JV yet (Retry-After)',
+  })
   export(@JointVentureId() id: string) {
-    return this.audit.export(id);
+    return this.transparency.exportBundle(id);
   }
 }

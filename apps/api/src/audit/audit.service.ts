@@ -4,13 +4,7 @@ import {
   jointVentureStreamId,
   stateAsOf,
 } from '@app/domain';
-import {
-  EVENT_STORE,
-  HASH_ALGORITHM,
-  verifyChain,
-  type EventStore,
-  type RecordedEvent,
-} from '@app/event-store';
+import { EVENT_STORE, verifyChain, type EventStore, type RecordedEvent } from '@app/event-store';
 import { Inject, Injectable } from '@nestjs/common';
 import { RequestValidationError } from '../problem/application-errors';
 
@@ -111,23 +105,6 @@ export class AuditService {
   async verification(id: string) {
     const { valid, events, firstBrokenVersion, reason } = verifyChain(await this.allEvents(id));
     return { id, valid, events, ...(valid ? {} : { firstBrokenVersion, reason }) };
-  }
-
-  /** Everything a third party needs to verify the history offline. */
-  async export(id: string) {
-    const events = await this.allEvents(id);
-    return {
-      format: 'jv-ledger-export/1',
-      streamId: jointVentureStreamId(id),
-      hashAlgorithm: HASH_ALGORITHM,
-      canonicalization:
-        'RFC 8785 (JCS) of {id, streamId, revision, type, data, metadata without hash}',
-      events: events.map((event) => ({
-        ...entryOf(event),
-        streamId: event.streamId,
-        revision: event.revision,
-      })),
-    };
   }
 
   private async allEvents(id: string): Promise<RecordedEvent[]> {

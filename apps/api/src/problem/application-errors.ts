@@ -83,3 +83,16 @@ export class MethodNotAllowedError extends RefusalError {
 
 /** The actor's member state takes no part in this joint venture. */
 export class NotAPartnerStateError extends RefusalError {}
+
+/** The transparency log has no signed checkpoint yet. */
+export class NoCheckpointError extends RefusalError {}
+
+/** A checkpoint of an empty log was asked for. */
+export class NothingToSignError extends RefusalError {}
+
+/** No joint-venture event with this id is in the transparency log. */
+export class UnknownEventError extends RefusalError {
+  constructor(readonly eventId: string) {
+    super(`no event ${eventId} is in the transparency log`);
+  }
+}

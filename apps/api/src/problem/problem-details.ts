@@ -12,6 +12,7 @@ import {
   IdentityProviderUnavailableError,
   IntegrityAlarmError,
   InvalidTokenError,
+  NotYetInLogError,
 } from '@app/runtime';
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
@@ -22,9 +23,12 @@ import {
   IdempotencyKeyInProgressError,
   MethodNotAllowedError,
   NameTakenError,
+  NoCheckpointError,
   NotAPartnerStateError,
+  NothingToSignError,
   RateLimitedError,
   RequestValidationError,
+  UnknownEventError,
   VersionMismatchError,
 } from './application-errors';
 
@@ -41,6 +45,8 @@ export type Problem = {
 
 const TYPE_BASE = 'https://jv-ledger.example/problems/';
 const REALM = 'jv-ledger';
+/** How long a client should wait before an export of a JV the transparency log has not taken in yet. */
+const NOT_YET_IN_LOG_RETRY_SECONDS = 1;
 /** How long a client should wait before retrying when an identity provider is unreachable. */
 const IDENTITY_PROVIDER_RETRY_SECONDS = 10;
 
@@ -125,6 +131,16 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof IdempotencyKeyConflictError)
     return problem(409, 'idempotency-key-conflict', error.message);
   if (error instanceof NotAPartnerStateError) return problem(403, 'forbidden', error.message);
+  if (error instanceof NoCheckpointError) return problem(404, 'no-checkpoint', error.message);
+  if (error instanceof UnknownEventError)
+    return problem(404, 'unknown-event', error.message, {
+      errors: [{ field: 'eventId', message: error.message }],
+    });
+  if (error instanceof NothingToSignError) return problem(409, 'empty-log', error.message);
+  if (error instanceof NotYetInLogError)
+    return problem(409, 'not-in-log-yet', error.message, {
+      retryAfterSeconds: NOT_YET_IN_LOG_RETRY_SECONDS,
+    });
   if (error instanceof EventStoreUnavailableError)
     return problem(
       503,
@@ -177,5 +193,7 @@ export function problemHeaders(error: unknown, status: number): Record<string, s
   if (error instanceof IdentityProviderUnavailableError)
     return { 'retry-after': String(IDENTITY_PROVIDER_RETRY_SECONDS) };
   if (error instanceof MethodNotAllowedError) return { allow: error.allowed.join(', ') };
+  if (error instanceof NotYetInLogError)
+    return { 'retry-after': String(NOT_YET_IN_LOG_RETRY_SECONDS) };
   return {};
 }
