@@ -34,6 +34,7 @@ import {
   OPERATOR,
   RU_MANAGER,
 } from '../e2e/support/test-app';
+import { runLedgerCli } from '../support/ledger-cli';
 import { bundleAfter, sqliteTamperable, TAMPER_SCENARIOS, type TamperContext } from './tamper';
 
 type Running = Readonly<{
@@ -140,6 +141,38 @@ describe('tampering with a ledger file the service made (SQLite)', () => {
 
   afterAll(() => {
     for (const dir of [original, ...copies]) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('ledger verify --all and verify <jvId>: exit 0 on the ledger as made, 1 naming the first finding on a tampered copy', async () => {
+    const env = { DATA_DIR: original, LOG_LEVEL: 'silent' };
+    const clean = await runLedgerCli(env, 'verify', '--all');
+    expect(clean.code).toBe(0);
+    // Off a terminal: one JSON summary line.
+    expect(JSON.parse(clean.stdout)).toMatchObject({
+      operation: 'verify',
+      done: 15,
+      valid: true,
+      findings: 0,
+      checkpoints: 1,
+    });
+
+    const copy = mkdtempSync(join(tmpdir(), 'jv-tampered-'));
+    copies.push(copy);
+    cpSync(original, copy, { recursive: true });
+    const store = sqliteTamperable(join(copy, 'ledger.db'));
+    const streamId = `joint-venture-${target}`;
+    const event = store.rows(streamId)[3];
+    store.replace(streamId, 3, { ...event, data: { ...event.data, quantity: 1000 } });
+    store.close();
+    for (const args of [['--all'], [target]]) {
+      const tampered = await runLedgerCli({ ...env, DATA_DIR: copy }, 'verify', ...args);
+      expect(tampered.code).toBe(1);
+      expect(tampered.stderr).toContain(`INVALID: hash at JV ${target}, version 3`);
+      expect(JSON.parse(tampered.stdout)).toMatchObject({
+        valid: false,
+        first: { check: 'hash', streamId, revision: 3 },
+      });
+    }
   });
 
   it.each(TAMPER_SCENARIOS.map((scenario) => [scenario.name, scenario] as const))(

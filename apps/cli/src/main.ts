@@ -7,6 +7,7 @@ import { migrateCommand } from './commands/migrate.command';
 import { rebuildProjectionsCommand } from './commands/rebuild-projections.command';
 import { tokenCommand } from './commands/token.command';
 import { verifyBundleCommand } from './commands/verify-bundle.command';
+import { verifyCommand } from './commands/verify.command';
 import { UsageError } from './usage-error';
 
 /** Every command of `npm run -s ledger -- <command>`, one file each under `commands/`. */
@@ -17,6 +18,7 @@ const COMMANDS: readonly CliCommand[] = [
   exportCommand,
   checkpointCommand,
   verifyBundleCommand,
+  verifyCommand,
 ];
 
 const USAGE = `usage:\n${COMMANDS.map((c) => `  ${c.usage}`).join('\n')}`;

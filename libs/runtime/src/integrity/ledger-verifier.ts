@@ -63,6 +63,9 @@ export class LedgerWalk {
 
 export type WalkProgress = (eventsRead: number) => void;
 
+const REWRITTEN =
+  "the event's hash is not the one the transparency log recorded for it: the event was rewritten";
+
 const jointVentureIdOf = (streamId: string) =>
   streamId.startsWith(JOINT_VENTURE_STREAM_PREFIX)
     ? streamId.slice(JOINT_VENTURE_STREAM_PREFIX.length)
@@ -95,6 +98,32 @@ export class LedgerVerifier {
   /** A walk from the first event to the end of the log as it is now. */
   async verifyAll(onProgress?: WalkProgress): Promise<LedgerWalk> {
     return this.advance(new LedgerWalk(), onProgress);
+  }
+
+  /**
+   * One JV: its chain, each of its leaves against the event at that revision (a leaf past its
+   * last event is a deleted one), and every stored checkpoint's signature and stored root.
+   */
+  async verifyStream(streamId: string): Promise<LedgerWalk> {
+    const walk = new LedgerWalk();
+    const events = await this.options.events.readStream(streamId);
+    for (const event of events) this.checkChain(walk, event);
+    walk.events = events.length;
+    const transparency = this.options.transparency;
+    if (!transparency) return walk;
+    const logSize = (await transparency.log.state()).size;
+    await this.readNewCheckpoints(walk, transparency, logSize);
+    for (const check of walk.pending)
+      await this.compareStoredRoot(walk, transparency, check, logSize);
+    walk.pending = [];
+    const byRevision = new Map(events.map((event) => [event.revision, event]));
+    for (const leaf of await transparency.log.streamLeaves(streamId, logSize)) {
+      const event = byRevision.get(leaf.revision);
+      if (event === undefined || event.id !== leaf.eventId) this.record(walk, this.missing(leaf));
+      else if (!leaf.eventHash.equals(eventHashBytes(event)))
+        this.record(walk, { ...this.about(leaf), check: 'leaf', message: REWRITTEN });
+    }
+    return walk;
   }
 
   /** Continues `walk` to the end of the log: the checkpoints and events added since it stopped. */
@@ -166,7 +195,7 @@ export class LedgerVerifier {
           this.record(walk, {
             ...this.about(leaf),
             check: 'leaf',
-            message: `the event's hash is not the one the transparency log recorded for it: the event was rewritten`,
+            message: REWRITTEN,
           });
         return;
       }
