@@ -143,7 +143,7 @@ describe('tampering with a ledger file the service made (SQLite)', () => {
     for (const dir of [original, ...copies]) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('ledger verify --all and verify <jvId>: exit 0 on the ledger as made, 1 naming the first finding on a tampered copy', async () => {
+  it('ledger verify --all and verify <jvId>: exit 0 on the ledger as made, 1 naming the first finding on a tampered copy, where projections:rebuild stops too', async () => {
     const env = { DATA_DIR: original, LOG_LEVEL: 'silent' };
     const clean = await runLedgerCli(env, 'verify', '--all');
     expect(clean.code).toBe(0);
@@ -173,6 +173,11 @@ describe('tampering with a ledger file the service made (SQLite)', () => {
         first: { check: 'hash', streamId, revision: 3 },
       });
     }
+    // projections:rebuild verifies as it goes: it stops there and builds nothing from it.
+    const rebuild = await runLedgerCli({ ...env, DATA_DIR: copy }, 'rebuild-projections');
+    expect(rebuild.code).toBe(1);
+    expect(rebuild.stderr).toContain(`stopped at tampering: hash at JV ${target}, version 3`);
+    expect(JSON.parse(rebuild.stdout)).toMatchObject({ stopped: true, finding: { check: 'hash' } });
   });
 
   it.each(TAMPER_SCENARIOS.map((scenario) => [scenario.name, scenario] as const))(

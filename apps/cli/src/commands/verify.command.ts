@@ -1,7 +1,7 @@
 import { jointVentureStreamId } from '@app/domain';
 import {
   describeFinding,
-  LedgerVerifier,
+  ledgerVerifierOf,
   loadConfig,
   openStorage,
   progress,
@@ -34,10 +34,7 @@ async function verify(args: string[]): Promise<void> {
   const storage = await openStorage(config);
   try {
     const transparency = TransparencyLedger.open(config, storage);
-    const verifier = new LedgerVerifier({
-      events: storage.events,
-      transparency: { log: transparency.log, trustedKeys: () => transparency.keys.trusted() },
-    });
+    const verifier = ledgerVerifierOf(storage.events, transparency);
     // The log's size counts the JV events it has taken in: the total, give or take its lag.
     const { size } = await transparency.log.state();
     const bar = progress({ operation: 'verify', total: size, unit: 'events' });

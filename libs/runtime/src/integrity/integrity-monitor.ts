@@ -13,7 +13,8 @@ import type { Storage } from '../storage/open-storage';
 import { TRANSPARENCY, type TransparencyLedger } from '../transparency/transparency-ledger';
 import { SqlFindingsStore, type IntegrityTables, type StoredFinding } from './findings.store';
 import { describeFinding, type IntegrityCheck } from './integrity-finding';
-import { LedgerVerifier, LedgerWalk } from './ledger-verifier';
+import { LedgerWalk, type LedgerVerifier } from './ledger-verifier';
+import { ledgerVerifierOf } from './rebuild-verification';
 
 /** The monitor's lease key: one process verifies at a time. */
 export const INTEGRITY_MONITOR = 'IntegrityMonitor';
@@ -72,10 +73,7 @@ export class IntegrityMonitor implements OnApplicationBootstrap, OnApplicationSh
   ) {
     this.findings = new SqlFindingsStore(storage.readModels as unknown as Kysely<IntegrityTables>);
     this.leases = new SqlLeaseStore(storage.readModels);
-    this.verifier = new LedgerVerifier({
-      events: storage.events,
-      transparency: { log: transparency.log, trustedKeys: () => transparency.keys.trusted() },
-    });
+    this.verifier = ledgerVerifierOf(storage.events, transparency);
   }
 
   onApplicationBootstrap(): void {

@@ -63,6 +63,12 @@ export class LedgerWalk {
 
 export type WalkProgress = (eventsRead: number) => void;
 
+export type WalkSession = Readonly<{
+  walk: LedgerWalk;
+  page(batch: readonly RecordedEvent[]): Promise<IntegrityFinding[]>;
+  end(): Promise<IntegrityFinding[]>;
+}>;
+
 const REWRITTEN =
   "the event's hash is not the one the transparency log recorded for it: the event was rewritten";
 
@@ -128,10 +134,7 @@ export class LedgerVerifier {
 
   /** Continues `walk` to the end of the log: the checkpoints and events added since it stopped. */
   async advance(walk: LedgerWalk, onProgress?: WalkProgress): Promise<LedgerWalk> {
-    const transparency = this.options.transparency;
-    const logSize = transparency ? (await transparency.log.state()).size : 0;
-    if (transparency) await this.readNewCheckpoints(walk, transparency, logSize);
-    const leaves = new LeafCursor(transparency?.log, walk, logSize, this.batchSize);
+    const session = await this.begin(walk);
     for (;;) {
       const batch = await this.options.events.readAll({
         after: walk.position,
@@ -139,26 +142,53 @@ export class LedgerVerifier {
         streamPrefix: JOINT_VENTURE_STREAM_PREFIX,
       });
       if (batch.length === 0) break;
-      let hashes: Buffer[] = [];
-      for (const event of batch) {
-        this.checkChain(walk, event);
-        const hash = eventHashBytes(event);
-        if (transparency) await this.compareLeaf(walk, leaves, event, hash);
-        hashes.push(leafHash(hash));
-        walk.ordinal += 1;
-        if (walk.pending[0]?.size === walk.ordinal) {
-          this.extendTree(walk, hashes);
-          hashes = [];
-          await this.reachCheckpoints(walk, transparency!);
-        }
-      }
-      this.extendTree(walk, hashes);
-      walk.position = batch[batch.length - 1].position;
-      walk.events += batch.length;
+      await session.page(batch);
       onProgress?.(walk.events);
     }
-    if (transparency) await this.finish(walk, leaves);
+    await session.end();
     return walk;
+  }
+
+  /**
+   * A walk fed by someone else who reads the JV log in order (a rebuild): `page` checks the next
+   * events read after `walk.position`, `end` what only the end of the log shows (leaves and
+   * checkpoints beyond the last event). Each returns the findings it added.
+   */
+  async begin(walk = new LedgerWalk()): Promise<WalkSession> {
+    const transparency = this.options.transparency;
+    const logSize = transparency ? (await transparency.log.state()).size : 0;
+    if (transparency) await this.readNewCheckpoints(walk, transparency, logSize);
+    const leaves = new LeafCursor(transparency?.log, walk, logSize, this.batchSize);
+    const added = async (work: () => Promise<void>) => {
+      const before = walk.findings.length;
+      await work();
+      return walk.findings.slice(before);
+    };
+    return {
+      walk,
+      page: (batch) => added(() => this.page(walk, leaves, batch)),
+      end: () => added(async () => (transparency ? this.finish(walk, leaves) : undefined)),
+    };
+  }
+
+  private async page(walk: LedgerWalk, leaves: LeafCursor, batch: readonly RecordedEvent[]) {
+    const transparency = this.options.transparency;
+    let hashes: Buffer[] = [];
+    for (const event of batch) {
+      this.checkChain(walk, event);
+      const hash = eventHashBytes(event);
+      if (transparency) await this.compareLeaf(walk, leaves, event, hash);
+      hashes.push(leafHash(hash));
+      walk.ordinal += 1;
+      if (walk.pending[0]?.size === walk.ordinal) {
+        this.extendTree(walk, hashes);
+        hashes = [];
+        await this.reachCheckpoints(walk, transparency!);
+      }
+    }
+    this.extendTree(walk, hashes);
+    if (batch.length > 0) walk.position = batch[batch.length - 1].position;
+    walk.events += batch.length;
   }
 
   private record(walk: LedgerWalk, finding: IntegrityFinding): void {
