@@ -9,17 +9,11 @@ import { signCheckpoint, KeyRing, parseKeyList, parseSignerKey } from '@app/tran
 import { generateSignerKey, type Bundle, type TransparencyLog } from '@app/transparency';
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
+import type { KurrentDbDouble, TamperedRecord } from '../services/kurrentdb/kurrentdb-double';
 import { CHECKPOINT_STREAM, type IntegrityCheck } from '@app/runtime';
 import type { BundleCheck } from '@app/transparency';
 
-export type RawEvent = {
-  id: string;
-  streamId: string;
-  revision: number;
-  type: string;
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-};
+export type RawEvent = TamperedRecord;
 
 /** Row-level access to a store's events, as someone holding its files or its admin rights has. */
 export interface TamperableStore {
@@ -89,6 +83,11 @@ export function sqliteTamperable(file: string): TamperableStore {
     },
     close: () => db.close(),
   };
+}
+
+/** The records of the KurrentDB double, through its test-only tamper hooks. */
+export function doubleTamperable(double: KurrentDbDouble): TamperableStore {
+  return { ...double.tamper, close: () => undefined };
 }
 
 export type TamperContext = Readonly<{
