@@ -129,7 +129,13 @@ export class IntegrityMonitor implements OnApplicationBootstrap, OnApplicationSh
     const walk = full ? new LedgerWalk() : this.walk!;
     const known = walk.findings.length;
     const eventsBefore = walk.events;
-    await this.verifier.advance(walk);
+    try {
+      await this.verifier.advance(walk);
+    } catch (error) {
+      // Stopped mid-page (the store went away): the next run starts again from the first event.
+      this.walk = undefined;
+      throw error;
+    }
     const seenAt = startedAt.toISOString();
     await this.findings.record(full ? walk.findings : walk.findings.slice(known), seenAt);
     if (full) {
