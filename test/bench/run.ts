@@ -28,6 +28,7 @@ import { BenchRun, QUICK, runMain } from './support/bench-run';
 import { int } from './support/stats';
 import { TempDirs } from './support/temp-dirs';
 import { measureThroughput, throughputRows } from './throughput.bench';
+import { logConsumerRows, measureLogConsumer } from './transparency-consumer.bench';
 import { largeTreeRows, measureLargeTree } from './transparency-large-tree.bench';
 import { measureTransparency, transparencyRows } from './transparency.bench';
 
@@ -100,6 +101,8 @@ async function main(): Promise<number> {
         rows.push(...catchUpRows(await measureCatchUp(dir, synchronous)));
         progress(`  rebuild, sync=${synchronous}`);
         rows.push(...rebuildRows(await measureRebuild(dir, synchronous)));
+        progress(`  the transparency log's consumer, sync=${synchronous}`);
+        rows.push(...logConsumerRows(await measureLogConsumer(dir, synchronous)));
         if (synchronous === 'FULL') {
           progress('  log page reads and a command on the large log');
           rows.push(...pageReadRows(await measureLogPageRead(dir)));

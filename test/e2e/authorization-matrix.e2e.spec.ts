@@ -7,6 +7,11 @@
  * Commands are sent with a valid body and `If-Match` naming a version the JV never reaches: a
  * caller the table lets through is answered 412 (the command would run, and nothing is
  * appended), so one seeded JV serves every case.
+ *
+ * The steps on a proposal (approve, reject, withdraw) are tried again without If-Match on three
+ * proposals of that JV (issue 10 §5): one pending that another RU manager made, one that the RU
+ * caller made (its approval counts already), and one closed; the decision then answers. The
+ * service runs with APPROVALS=on, the rule table limited to dissolution so the seeding applies.
  */
 import type { Actor, Role } from '@app/domain';
 import { KZ_SEMEY, shares } from '@app/domain/testing';
@@ -36,6 +41,9 @@ type Operation = {
   requestBody?: { content: Record<string, { schema: Schema }> };
 };
 type Route = Readonly<{ method: string; path: string; operation: Operation }>;
+/** The proposals the steps are tried on. */
+type ProposalState = 'pending' | 'approved-by-me' | 'closed';
+const PROPOSAL_STATES: readonly ProposalState[] = ['pending', 'approved-by-me', 'closed'];
 
 const COMMISSION = 'CSTO';
 const ROLES: readonly Role[] = ['program-manager', 'viewer', 'auditor', 'operator'];
@@ -52,6 +60,9 @@ const CALLERS: readonly (Actor | undefined)[] = [
     STATES[role].map((memberState) => ({ subject: `${role}-${memberState}`, role, memberState })),
   ),
 ];
+
+/** Query strings a route needs to answer at all. */
+const QUERIES: Readonly<Record<string, string>> = { 'GET /proposals': '?awaiting=me' };
 
 /** Bodies the examples in the document do not make valid (shares must add up to 10000). */
 const BODIES: Readonly<Record<string, unknown>> = {
@@ -77,11 +88,16 @@ describe('the authorization matrix', () => {
   let components: Record<string, Schema>;
   let jv: string;
   let withdrawnAt: number;
-  /** Query strings that make a route's required parameters valid (the transparency log's). */
-  let queries: Record<string, string>;
+  let seededVersion: number;
+  const proposals = {} as Record<ProposalState, string>;
+  /** Query strings of the seeded data (the transparency log's proofs), beside QUERIES. */
+  let seededQueries: Record<string, string>;
 
   beforeAll(async () => {
-    testApp = await startTestApp();
+    testApp = await startTestApp({
+      APPROVALS: 'on',
+      APPROVAL_RULES: 'DissolveJointVenture:every-partner',
+    });
     const document = (await testApp.raw({ method: 'GET', url: '/docs-json' })).body;
     components = document.components.schemas;
     routes = Object.entries(document.paths as Record<string, Record<string, Operation>>).flatMap(
@@ -107,19 +123,35 @@ describe('the authorization matrix', () => {
       allocation: shares({ 'RU-UVZ': 6000, 'BY-MZKT': 4000 }),
     });
     withdrawnAt = withdrawn.body.version;
+    // The proposals: dissolutions that BY has not agreed to (so none applies).
+    const me = await testApp.as({
+      subject: 'program-manager-RU',
+      role: 'program-manager',
+      memberState: 'RU',
+    });
+    const dissolve = (client: typeof manager) =>
+      client.post(`/joint-ventures/${jv}/dissolve`, { reason: 'matrix' });
+    proposals.pending = (await dissolve(manager)).body.proposalId;
+    proposals['approved-by-me'] = (await dissolve(me)).body.proposalId;
+    proposals.closed = (await dissolve(manager)).body.proposalId;
+    const closing = await manager.post(
+      `/joint-ventures/${jv}/proposals/${proposals.closed}/withdraw`,
+      { reason: 'matrix' },
+    );
+    seededVersion = closing.body.version;
     const commission = await testApp.as({ subject: 'c', role: 'auditor', memberState: COMMISSION });
     await eventually(async () =>
-      expect((await commission.get(`/joint-ventures/${jv}`)).body.version).toBe(withdrawnAt),
+      expect((await commission.get(`/joint-ventures/${jv}`)).body.version).toBe(seededVersion),
     );
     // A checkpoint of the seeded JV's events, for the transparency routes' proofs.
     const operator = await testApp.as({ subject: 'o', role: 'operator', memberState: 'KG' });
     const signed = await eventually(async () => {
       const reply = await operator.post('/transparency/checkpoints');
-      expect(reply.body.treeSize).toBe(withdrawnAt + 1);
+      expect(reply.body.treeSize).toBe(seededVersion + 1);
       return reply.body;
     });
     const [first] = (await commission.get(`/joint-ventures/${jv}/history`)).body.items;
-    queries = {
+    seededQueries = {
       'GET /transparency/inclusion': `?eventId=${first.id}&treeSize=${signed.treeSize}`,
       'GET /transparency/consistency': `?first=1&second=${signed.treeSize}`,
     };
@@ -137,7 +169,11 @@ describe('the authorization matrix', () => {
     const commandAnswer = 412;
     if (access.kind === 'operate') return 200;
     if (!route.path.includes('{id}'))
-      return access.kind === 'command' ? (caller.memberState === 'RU' ? commandAnswer : 403) : 200;
+      return access.kind === 'command' && route.method !== 'GET'
+        ? caller.memberState === 'RU'
+          ? commandAnswer
+          : 403
+        : 200;
     const identity = { actor: caller, commission: caller.memberState === COMMISSION };
     const states = {
       current: ['BY', 'RU'],
@@ -148,6 +184,19 @@ describe('the authorization matrix', () => {
     if (given.kind === 'full') return success;
     if (given.kind === 'history-until' && access.formerPartners) return success;
     return 404;
+  }
+
+  /**
+   * A step on a proposal in `state`, without If-Match: what the scope table and the proposal's
+   * rules answer. Only RU's managers are in scope (BY, the other partner, is not a caller).
+   */
+  function expectedStep(route: Route, caller: Actor | undefined, state: ProposalState): number {
+    const scoped = expected(route, caller);
+    if (scoped !== 412) return scoped;
+    const step = route.path.split('/').pop();
+    if (state === 'closed') return 409; // no longer pending
+    if (step === 'withdraw') return state === 'approved-by-me' ? 200 : 403; // only its proposer
+    return 409; // RU has approved it already (the proposer's state counts)
   }
 
   function bodyOf(route: Route): unknown {
@@ -169,9 +218,10 @@ describe('the authorization matrix', () => {
     return body;
   }
 
-  const urlOf = (path: string) =>
+  const urlOf = (path: string, proposalId: string = randomUUID()) =>
     path
       .replace('{id}', jv)
+      .replace('{proposalId}', proposalId)
       .replace('{enterpriseCode}', 'BY-MZKT')
       .replace('{workOrderId}', randomUUID())
       .replace('{stage}', 'development');
@@ -183,7 +233,8 @@ describe('the authorization matrix', () => {
       const client = await testApp.as(caller);
       for (const route of routes) {
         const want = expected(route, caller);
-        const url = urlOf(route.path) + (queries[`${route.method} ${route.path}`] ?? '');
+        const key = `${route.method} ${route.path}`;
+        const url = urlOf(route.path) + (seededQueries[key] ?? QUERIES[key] ?? '');
         const reply =
           route.method === 'GET'
             ? await client.get(url)
@@ -206,10 +257,45 @@ describe('the authorization matrix', () => {
     );
   });
 
-  it('leaves the seeded JV as it was: every command was stopped by its role, scope or If-Match', async () => {
+  it('answers the steps on a proposal × role × state × proposal state as the table and the rules say', async () => {
+    const steps = routes.filter((route) => route.path.includes('{proposalId}'));
+    expect(steps.map((route) => route.path.split('/').pop()).sort()).toEqual([
+      'approve',
+      'reject',
+      'withdraw',
+    ]);
+    const mismatches: string[] = [];
+    let cases = 0;
+    // The steps that end a proposal last, so the other steps find it as seeded.
+    const ordered = [...steps].sort(
+      (a, b) => Number(a.path.endsWith('withdraw')) - Number(b.path.endsWith('withdraw')),
+    );
+    for (const state of PROPOSAL_STATES)
+      for (const caller of CALLERS) {
+        const client = await testApp.as(caller);
+        for (const route of ordered) {
+          const want = expectedStep(route, caller, state);
+          const reply = await client.post(urlOf(route.path, proposals[state]), bodyOf(route));
+          cases += 1;
+          if (reply.status !== want)
+            mismatches.push(
+              `${route.path} on a ${state} proposal as ${caller ? `${caller.role}/${caller.memberState}` : 'anonymous'}: ` +
+                `${reply.status} ${reply.body?.type ?? ''}, expected ${want}`,
+            );
+        }
+      }
+    expect(mismatches).toEqual([]);
+    expect(cases).toBe(steps.length * CALLERS.length * PROPOSAL_STATES.length);
+    process.stdout.write(
+      `authorization matrix, proposal steps: ${steps.length} routes x ${CALLERS.length} callers x ${PROPOSAL_STATES.length} proposal states = ${cases} cases\n`,
+    );
+  });
+
+  it('leaves the seeded JV as it was but for the one withdrawal the table allows: every other command was stopped by its role, scope, If-Match or the proposal', async () => {
     const history = await (
       await testApp.as({ subject: 'c', role: 'auditor', memberState: COMMISSION })
     ).get(`/joint-ventures/${jv}/history`);
-    expect(history.body.items).toHaveLength(withdrawnAt + 1);
+    expect(history.body.items).toHaveLength(seededVersion + 2);
+    expect(history.body.items.at(-1)).toMatchObject({ type: 'ProposalWithdrawn' });
   });
 });

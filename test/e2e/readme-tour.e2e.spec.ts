@@ -13,8 +13,12 @@ import { startApiProcess, type ApiProcess } from './support/api-process';
 import { eventually } from './support/test-app';
 
 const REPO_ROOT = join(__dirname, '..', '..');
-/** The tour's own count: establishment, then 21 recorded events up to the closing disposal (the correction records two). */
-const TOUR_EVENTS = 22;
+/**
+ * The tour's own count: establishment, then 21 recorded events up to the closing disposal (the
+ * correction records two), and for each of the five shared-control changes its proposal and
+ * approval (APPROVALS=on).
+ */
+const TOUR_EVENTS = 32;
 
 /** The first bash block under the README's tour heading. */
 function tourScript(): string {
@@ -22,6 +26,17 @@ function tourScript(): string {
   const section = readme.slice(readme.indexOf('## A tour with curl'));
   const block = /```bash\n([\s\S]*?)```/.exec(section);
   if (!block) throw new Error('README.md has no bash block under "## A tour with curl"');
+  return block[1];
+}
+
+/** The bash block of the README's section for auditors, run after the tour (its $API, $AUDITOR, $ID). */
+function auditorScript(): string {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(
+    readme.indexOf('## For auditors: how to verify without trusting us'),
+  );
+  const block = /```bash\n([\s\S]*?)```/.exec(section);
+  if (!block) throw new Error('README.md has no bash block under "## For auditors"');
   return block[1];
 }
 
@@ -96,7 +111,12 @@ describe('the README tour', () => {
     // bound, so that the tour below is timed on its steps alone.
     const build = await run('node', ['apps/cli/scripts/ensure-build.js'], {});
     if (build.code !== 0) throw new Error(`the build failed:\n${build.output}`);
-    api = await startApiProcess({ dataDir: serverEnv.DATA_DIR, jwtSecret });
+    // As the tour says to start it: with shared control on.
+    api = await startApiProcess({
+      dataDir: serverEnv.DATA_DIR,
+      jwtSecret,
+      env: { APPROVALS: 'on' },
+    });
   });
 
   afterAll(async () => {
@@ -126,6 +146,22 @@ describe('the README tour', () => {
     };
     expect(history.items.map((event) => event.version)).toEqual([...Array(TOUR_EVENTS).keys()]);
     expect(history.items.at(-1)?.type).toBe('DisposalCompleted');
+    expect(history.items.filter((event) => event.type === 'ChangeProposed')).toHaveLength(5);
+    // The second JV: dissolved by RU's proposal and BY's approval.
+    const dissolved = (await eventually(async () => {
+      const page = await auditorGet('/joint-ventures?phase=dissolved');
+      expect(page.items).toHaveLength(1);
+      return page;
+    })) as { items: { id: string }[] };
+    const second = (await auditorGet(`/joint-ventures/${dissolved.items[0].id}/history`)) as {
+      items: { type: string }[];
+    };
+    expect(second.items.map((event) => event.type)).toEqual([
+      'JointVentureEstablished',
+      'ChangeProposed',
+      'ChangeApproved',
+      'JointVentureDissolved',
+    ]);
     expect(await auditorGet(`/joint-ventures/${id}/verification`)).toMatchObject({
       valid: true,
       events: TOUR_EVENTS,
@@ -137,6 +173,32 @@ describe('the README tour', () => {
     const exported = JSON.parse(readFileSync(join(tour.temp, exportFile), 'utf8'));
     expect(exported.events).toHaveLength(TOUR_EVENTS);
     expect(readdirSync(REPO_ROOT).sort()).toEqual(rootBefore);
+  });
+
+  it("runs the auditors' worked example after it: the bundle verifies, the edited and truncated copies fail named", async () => {
+    const script = `${tourScript().replace(
+      '"name": "Eurasian Heavy Chassis JV"',
+      '"name": "Audited Tour JV"',
+    )}\n${auditorScript()}`;
+    const tour = await runTour(script, 'auditor-tour');
+    expect({ code: tour.code, output: tour.output }).toEqual({
+      code: 0,
+      output: expect.any(String),
+    });
+    expect(tour.stdout).toMatch(
+      new RegExp(
+        `^VALID: ${TOUR_EVENTS} events of joint-venture-[0-9a-f-]+, complete as of checkpoint`,
+        'm',
+      ),
+    );
+    expect(tour.stdout).toMatch(/^INVALID \(hash\) at event 4 \(version 4, /m);
+    expect(tour.stdout).toMatch(
+      new RegExp(
+        `^INVALID \\(head\\) at event ${TOUR_EVENTS - 2} \\(version ${TOUR_EVENTS - 2}, `,
+        'm',
+      ),
+    );
+    expect(tour.stdout.match(/^exit 1$/gm)).toHaveLength(2);
   });
 
   it('stops at the first step that fails, with a non-zero exit and the problem details', async () => {

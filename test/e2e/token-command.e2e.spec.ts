@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runLedgerCli } from '../support/ledger-cli';
 import { startTestApp, type TestApp } from './support/test-app';
 
-/** `npm run token` as the README runs it, without the build: the CLI from source, its own env. */
+/** `npm run token` as the README runs it, without the build. */
 const token = (env: Record<string, string>, ...args: string[]) =>
   runLedgerCli(env, 'token', ...args);
 const VIEWER_ARGS = ['--role', 'viewer', '--member-state', 'RU', '--subject', 'vera'];

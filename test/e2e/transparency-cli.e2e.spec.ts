@@ -1,7 +1,7 @@
 import { generateSignerKey } from '@app/transparency';
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runLedgerCli } from '../support/ledger-cli';
 import {
   AUDITOR,
   establishBody,
@@ -11,34 +11,7 @@ import {
   type TestApp,
 } from './support/test-app';
 
-const REPO_ROOT = join(__dirname, '..', '..');
-
-type Run = Readonly<{ code: number; stdout: string; stderr: string }>;
-
-/** `npm run -s ledger -- <command>` without the build: the CLI from source, its own env. */
-function ledger(env: Record<string, string>, ...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [
-        '-r',
-        'ts-node/register/transpile-only',
-        '-r',
-        'tsconfig-paths/register',
-        'apps/cli/src/main.ts',
-        ...args,
-      ],
-      {
-        cwd: REPO_ROOT,
-        env: { PATH: process.env.PATH, TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'), ...env },
-        timeout: 90_000,
-        maxBuffer: 64 * 1024 * 1024,
-      },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const ledger = runLedgerCli;
 
 /**
  * The auditor's commands (issue 9 §6, §8): `ledger checkpoint`, `ledger export <id>` and

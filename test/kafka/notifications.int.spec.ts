@@ -142,6 +142,31 @@ describeWithKafka('Kafka notifications against a real broker', (kafka) => {
     expect(new Set(reader.messages().map((message) => message.partition)).size).toBeGreaterThan(1);
   });
 
+  it('shared control is published: a proposal, its approval and the change it applied, schema-valid, naming states only', async () => {
+    const topic = newTopic('proposals');
+    app = await startTestApp({ ...kafkaEnv(kafka(), topic), APPROVALS: 'on' });
+    const [ru, by] = [await app.as(RU_MANAGER), await app.as(BY_MANAGER)];
+    const id = (await ru.post('/joint-ventures', establishBody({ name: `Shared ${RUN}` }))).body.id;
+    const proposed = await ru.post(`/joint-ventures/${id}/dissolve`, { reason: 'cancelled' });
+    expect(proposed.status).toBe(202);
+    const url = `/joint-ventures/${id}/proposals/${proposed.body.proposalId}/approve`;
+    expect((await by.post(url, {})).body.status).toBe('applied');
+
+    const stored = await jointVentureEvents(app.app.get<EventStore>(EVENT_STORE));
+    reader = await readTopic(kafka().brokers, topic);
+    const report = await deliveryOf(reader, stored, `on ${topic}`);
+    expect(report.problems).toEqual([]);
+    const messages = reader.messages().map((m) => m.event);
+    expect(messages.map((event) => event.type)).toEqual([
+      'jv.lifecycle.joint-venture-established.v2',
+      'jv.lifecycle.change-proposed.v1',
+      'jv.lifecycle.change-approved.v1',
+      'jv.lifecycle.joint-venture-dissolved.v2',
+    ]);
+    expect(messages[2].data).toMatchObject({ approvedBy: 'BY' });
+    expect(JSON.stringify(messages)).not.toContain(BY_MANAGER.subject);
+  });
+
   it('the broker stopped mid-stream: commands keep succeeding, /health shows degraded, every event arrives in order', async () => {
     const topic = newTopic('outage');
     app = await startTestApp(kafkaEnv(kafka(), topic));

@@ -1,5 +1,5 @@
 import { EVENT_STORE, type EventStore } from '@app/event-store';
-import { JointVentureQueries } from '@app/read-models';
+import { JointVentureQueries, PendingApprovalsQueries } from '@app/read-models';
 import {
   APP_CONFIG,
   ConsumersModule,
@@ -39,11 +39,16 @@ import { LedgerMetrics, MetricsController } from './metrics/metrics';
 import { LifecycleController } from './lifecycle/lifecycle.controller';
 import { PartnersController } from './partners/partners.controller';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
+import {
+  ProposalQueriesController,
+  ProposalStepsController,
+} from './proposals/proposals.controller';
 import { QueriesController } from './queries/queries.controller';
 import { TransparencyController } from './transparency/transparency.controller';
 import { TransparencyService } from './transparency/transparency.service';
 import { MemberStateConstraint } from './shared/validators';
 import { VersionEtagInterceptor } from './shared/version-etag.interceptor';
+import { AcceptedStatusInterceptor } from './shared/accepted-status';
 
 const COMMAND_SIDE_DB = Symbol('COMMAND_SIDE_DB');
 
@@ -75,7 +80,10 @@ const commands: Provider[] = [
   {
     provide: COMMAND_OPTIONS,
     inject: [APP_CONFIG],
-    useFactory: (config: AppConfig) => ({ conflictRetries: config.COMMAND_CONFLICT_RETRIES }),
+    useFactory: (config: AppConfig) => ({
+      conflictRetries: config.COMMAND_CONFLICT_RETRIES,
+      approvals: config.approvalSettings,
+    }),
   },
   ExecuteCommandHandler,
 ];
@@ -84,6 +92,7 @@ const http: Provider[] = [
   { provide: APP_GUARD, useClass: AuthGuard },
   { provide: APP_FILTER, useClass: ProblemDetailsFilter },
   { provide: APP_INTERCEPTOR, useClass: VersionEtagInterceptor },
+  { provide: APP_INTERCEPTOR, useClass: AcceptedStatusInterceptor },
   // AUTH_MODE=local: the service creates its key in DATA_DIR on first start.
   { provide: TOKEN_VERIFIER, inject: [APP_CONFIG], useFactory: tokenVerifierOf },
   MemberStateConstraint,
@@ -97,6 +106,11 @@ const queries: Provider[] = [
     provide: JointVentureQueries,
     inject: [STORAGE],
     useFactory: ({ readModels }: Storage) => new JointVentureQueries(readModels),
+  },
+  {
+    provide: PendingApprovalsQueries,
+    inject: [STORAGE],
+    useFactory: ({ readModels }: Storage) => new PendingApprovalsQueries(readModels),
   },
 ];
 
@@ -122,6 +136,8 @@ export class ApiModule {
         WorkOrdersController,
         CorrectionsController,
         PartnersController,
+        ProposalStepsController,
+        ProposalQueriesController,
         QueriesController,
         AuditController,
         TransparencyController,

@@ -49,6 +49,32 @@ function everyKindOfEvent() {
     reason: 'entered twice',
     effectiveOn: '2024-01-02',
   });
+  // Shared control: a proposal approved, one rejected, one withdrawn, one closed.
+  const proposalId = (n: number) => `7c0e7a52-0b1d-4c2e-9f3a-00000000000${n}`;
+  const RU = { subject: 'alice', memberState: 'RU' };
+  const BY = { subject: 'boris', memberState: 'BY' };
+  const proposed = (n: number) => ({
+    proposalId: proposalId(n),
+    change: { type: 'DissolveJointVenture' as const, data: { reason: 'cancelled' } },
+    proposedBy: RU,
+    required: ['BY', 'RU'],
+    expiresAt: '2024-02-01T00:00:00.000Z',
+  });
+  const proposals = new JointVentureHistory()
+    .established()
+    .record('ChangeProposed', proposed(1))
+    .record('ChangeRejected', { proposalId: proposalId(1), by: BY, reason: 'not now' })
+    .record('ChangeProposed', proposed(2))
+    .record('ProposalWithdrawn', { proposalId: proposalId(2), reason: 'superseded' })
+    .record('ChangeProposed', proposed(3))
+    .record('ProposalClosed', {
+      proposalId: proposalId(3),
+      reason: 'expired',
+      detail: 'the proposal expired at 2024-02-01T00:00:00.000Z',
+    })
+    .record('ChangeProposed', proposed(4))
+    .record('ChangeApproved', { proposalId: proposalId(4), by: BY })
+    .record('JointVentureDissolved', { reason: 'cancelled' });
   const old = new JointVentureHistory().release010Lifecycle();
   const oldDissolved = new JointVentureHistory()
     .recordStored('JointVentureEstablished', 1, old.events[0].data as object)
@@ -61,7 +87,11 @@ function everyKindOfEvent() {
     })
     .recordStored('JointVentureDissolved', 1, { reason: 'programme discontinued' });
   return {
-    today: [...recorded(closed.events), ...recorded(dissolved.events, 100n)],
+    today: [
+      ...recorded(closed.events),
+      ...recorded(dissolved.events, 100n),
+      ...recorded(proposals.events, 400n),
+    ],
     release010: [...recorded(old.events, 200n), ...recorded(oldDissolved.events, 300n)],
     dissolved,
   };

@@ -125,6 +125,29 @@ function mappedFields(event: JointVentureEvent): Record<string, unknown> {
       const { ipResultId, title, kind, rightsHolders } = event.data;
       return { ipResultId, title, kind, rightsHolders: allocation(rightsHolders) };
     }
+    // Proposals name the states that act, never the subjects (who recorded stays inside).
+    case 'ChangeProposed': {
+      const { proposalId, change, proposedBy, required, expiresAt } = event.data;
+      return {
+        proposalId,
+        change: { command: change.type, data: { ...change.data } },
+        proposedBy: proposedBy.memberState,
+        required: [...required],
+        expiresAt,
+      };
+    }
+    case 'ChangeApproved':
+      return { proposalId: event.data.proposalId, approvedBy: event.data.by.memberState };
+    case 'ChangeRejected': {
+      const { proposalId, by, reason } = event.data;
+      return { proposalId, rejectedBy: by.memberState, reason };
+    }
+    case 'ProposalWithdrawn':
+      return { proposalId: event.data.proposalId, reason: event.data.reason };
+    case 'ProposalClosed': {
+      const { proposalId, reason, detail } = event.data;
+      return { proposalId, reason, detail };
+    }
     default: {
       const _exhaustive: never = event;
       throw new Error(`no integration event for ${JSON.stringify(_exhaustive)}`);

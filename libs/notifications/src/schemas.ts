@@ -19,10 +19,20 @@ import {
   RELEASE_0_1_0_TYPES,
   release010PhaseOf,
 } from './release-0.1.0-notifications';
-import { closed, count, date, nullable, quantity, text, type Schema } from './schema-parts';
+import {
+  closed,
+  count,
+  date,
+  memberState,
+  nullable,
+  quantity,
+  text,
+  type Schema,
+} from './schema-parts';
 
 export const DEFAULT_SCHEMA_BASE_URI = 'https://jv-ledger.example/schemas/';
 
+const proposalId = { type: 'string', format: 'uuid', description: 'the proposal' };
 const version = { ...nullable(text), description: 'a product version; null when not recorded' };
 const kind = { enum: [...WORK_ORDER_KINDS] };
 const workOrderUnits = closed({
@@ -101,6 +111,32 @@ const FIELDS: Record<JointVentureEventType, Record<string, Schema>> = {
   SharesReallocated: RELEASE_0_1_0_FIELDS.SharesReallocated,
   ProductLineAdded: { productCode: text, name: text, standard: text },
   IntellectualPropertyRegistered: RELEASE_0_1_0_FIELDS.IntellectualPropertyRegistered,
+  ChangeProposed: {
+    proposalId,
+    change: closed({
+      command: { ...text, description: 'the command proposed, e.g. DissolveJointVenture' },
+      data: {
+        type: 'object',
+        description: "the command's fields as the proposer submitted them (see the REST API)",
+      },
+    }),
+    proposedBy: memberState,
+    required: {
+      type: 'array',
+      items: memberState,
+      minItems: 2,
+      description: "every state that must agree, the proposer's included",
+    },
+    expiresAt: { type: 'string', format: 'date-time', description: 'PROPOSAL_TTL after it' },
+  },
+  ChangeApproved: { proposalId, approvedBy: memberState },
+  ChangeRejected: { proposalId, rejectedBy: memberState, reason: text },
+  ProposalWithdrawn: { proposalId, reason: text },
+  ProposalClosed: {
+    proposalId,
+    reason: { enum: ['expired', 'no-longer-applies'] },
+    detail: text,
+  },
 };
 
 const optionalOf = (eventType: string) => (eventType === 'ProductLineAdded' ? ['standard'] : []);

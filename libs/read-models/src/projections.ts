@@ -12,6 +12,7 @@ import type { Kysely } from 'kysely';
 import { jointVentureDetails } from './joint-venture-details/details.projection';
 import { jointVentureSummaries } from './joint-venture-summaries/summaries.projection';
 import { jointVentureTimeline } from './joint-venture-timeline/timeline.projection';
+import { jointVenturePendingApprovals } from './pending-approvals/pending-approvals.projection';
 import { applyEvents, type Projection } from './projection';
 import type { ReadModelDb } from './read-model-db';
 import { migrateProjectionTables, migrateShapes, type ShapeTables } from './read-model-shapes';
@@ -21,6 +22,7 @@ export const JOINT_VENTURE_PROJECTIONS: readonly Projection[] = [
   jointVentureSummaries,
   jointVentureDetails,
   jointVentureTimeline,
+  jointVenturePendingApprovals,
 ];
 
 /**

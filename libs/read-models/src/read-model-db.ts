@@ -5,6 +5,7 @@
  */
 import type { ConsumerTables } from '@app/event-store';
 import type { DetailsTables } from './joint-venture-details/details.tables';
+import type { PendingApprovalsTables } from './pending-approvals/pending-approvals.tables';
 import type { SummaryTables } from './joint-venture-summaries/summaries.tables';
 import type { TimelineTables } from './joint-venture-timeline/timeline.tables';
 import type { ShapeTables } from './read-model-shapes';
@@ -12,5 +13,6 @@ import type { ShapeTables } from './read-model-shapes';
 export type ReadModelDb = SummaryTables &
   DetailsTables &
   TimelineTables &
+  PendingApprovalsTables &
   ConsumerTables &
   ShapeTables;

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Projection } from './projection';
 import { JOINT_VENTURE_PROJECTIONS, projectionConsumer } from './projections';
+import { PendingApprovalsQueries } from './pending-approvals/pending-approvals.queries';
 import { JointVentureQueries } from './queries/joint-venture.queries';
 import type { ReadModelDb } from './read-model-db';
 import { rebuildProjections } from './rebuild/rebuild-projections';
@@ -173,11 +174,31 @@ describe('read models fed by SqliteEventStore', () => {
   it('rebuilds identical read models in fresh tables, and the consumers carry on after it', async () => {
     const a = new JointVentureHistory().fullLifecycle();
     const b = new JointVentureHistory().established({ name: 'Rotor Works' });
+    // Shared control: one proposal pending, one rejected (JointVenturePendingApprovals).
+    const proposal = (n: number) => ({
+      proposalId: `7c0e7a52-0b1d-4c2e-9f3a-00000000000${n}`,
+      change: { type: 'DissolveJointVenture' as const, data: { reason: 'cancelled' } },
+      proposedBy: { subject: 'alice', memberState: 'RU' },
+      required: ['BY', 'RU'],
+      expiresAt: '2099-01-01T00:00:00.000Z',
+    });
+    b.record('ChangeProposed', proposal(1))
+      .record('ChangeProposed', proposal(2))
+      .record('ChangeRejected', {
+        proposalId: proposal(2).proposalId,
+        by: { subject: 'boris', memberState: 'BY' },
+        reason: 'not now',
+      });
     await append(a);
     const head = await append(b);
     await projector.start();
     await projector.waitFor(head);
     const live = await snapshot(readModels.db);
+    const pending = new PendingApprovalsQueries(readModels.db);
+    expect(await pending.awaiting('BY', '2025-01-01T00:00:00.000Z', 10)).toEqual([
+      expect.objectContaining({ proposalId: proposal(1).proposalId, awaiting: ['BY'] }),
+    ]);
+    expect(await pending.awaiting('RU', '2025-01-01T00:00:00.000Z', 10)).toEqual([]);
 
     const report = await rebuildProjections({
       db: readModels.db,
@@ -189,7 +210,7 @@ describe('read models fed by SqliteEventStore', () => {
 
     expect(await snapshot(readModels.db)).toEqual(live);
     expect(report).toEqual({
-      eventsReplayed: 20,
+      eventsReplayed: 23,
       position: String(head),
       projections: [
         {
@@ -206,15 +227,16 @@ describe('read models fed by SqliteEventStore', () => {
         // facts: those and the milestone and the two completions.
         { name: 'JointVentureDetails', rows: { jv_details: 2, jv_unit_changes: 7, jv_facts: 10 } },
         { name: 'JointVentureTimeline', rows: { jv_timeline_periods: 6 } },
+        { name: 'JointVenturePendingApprovals', rows: { jv_pending_approvals: 2 } },
       ],
     });
     expect(readdirSync(dir).filter((name) => name.includes('rebuild'))).toEqual([]);
 
     projector.clearHandled();
     b.record('DevelopmentStarted', {});
-    const next = await append(b, 1);
+    const next = await append(b, 4);
     await projector.waitFor(next);
-    for (const ids of projector.handled.values()) expect(ids).toEqual([b.events[1].id]);
+    for (const ids of projector.handled.values()) expect(ids).toEqual([b.events[4].id]);
     expect(await snapshot(readModels.db)).toEqual(await expectedReadModels());
   });
 

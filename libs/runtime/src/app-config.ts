@@ -4,6 +4,14 @@ import {
   redactConnectionString,
   redactPostgresUrl,
 } from '@app/event-store';
+import {
+  DEFAULT_APPROVAL_RULES,
+  DEFAULT_PROPOSAL_TTL_MS,
+  formatApprovalRules,
+  parseApprovalRules,
+  SHARED_CONTROL_COMMAND_TYPES,
+  type ApprovalSettings,
+} from '@app/domain';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   ArrayNotEmpty,
@@ -87,6 +95,33 @@ const shown = (key: string, value: string | undefined) =>
           : value;
 const int = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+const IsApprovalRules = () =>
+  ValidateBy({
+    name: 'isApprovalRules',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && rulesProblem(value) === undefined,
+      defaultMessage: (args?: ValidationArguments) =>
+        `must be Command:rule pairs, comma-separated: ${rulesProblem(String(args?.value))}`,
+    },
+  });
+function rulesProblem(text: string): string | undefined {
+  try {
+    parseApprovalRules(text, SHARED_CONTROL_COMMAND_TYPES);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+const DURATION = /^(\d{1,6})(s|m|h|d)$/;
+const DURATION_UNITS_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** `30d`, `12h`, `90m` or `45s` in milliseconds. */
+export function durationMs(text: string): number {
+  const [, amount, unit] = DURATION.exec(text) ?? [];
+  if (amount === undefined) throw new RangeError(`'${text}' is not a duration such as 30d`);
+  return Number(amount) * DURATION_UNITS_MS[unit as keyof typeof DURATION_UNITS_MS];
+}
 
 const IsNotAMemberState = () =>
   ValidateBy({
@@ -229,6 +264,17 @@ export class AppConfig {
   /** `auto`: human-readable when stdout is a terminal, JSON lines otherwise (files, collectors). */
   @IsIn(['auto', 'pretty', 'json']) LOG_FORMAT: 'auto' | 'pretty' | 'json' = 'auto';
 
+  /**
+   * Shared control (issue 10 §2): `on`, the actions of APPROVAL_RULES take effect only when the
+   * partner states concerned approve; `off`, every command applies at once (one operator).
+   */
+  @IsIn(['on', 'off']) APPROVALS: 'on' | 'off' = 'off';
+  /** Which actions need whose approval, `Command:rule` pairs (the README's table is the default). */
+  @IsApprovalRules() APPROVAL_RULES = formatApprovalRules(DEFAULT_APPROVAL_RULES);
+  /** How long a proposal can be approved: `30d`, `12h`, `90m`, `45s`. */
+  @Matches(DURATION, { message: 'must be a duration such as 30d, 12h, 90m or 45s' })
+  PROPOSAL_TTL = `${DEFAULT_PROPOSAL_TTL_MS / DURATION_UNITS_MS.d}d`;
+
   /** Kafka notifications are on when brokers are given (host:port, comma-separated). */
   @IsOptional()
   @Transform(list)
@@ -304,6 +350,17 @@ export class AppConfig {
   get topology(): 'sqlite' | 'kurrentdb+sqlite' | 'kurrentdb+postgres' {
     if (this.EVENT_STORE === 'sqlite') return 'sqlite';
     return this.DATABASE_URL ? 'kurrentdb+postgres' : 'kurrentdb+sqlite';
+  }
+
+  /** The approval rules in force (none with APPROVALS=off) and the proposals' time to live. */
+  get approvalSettings(): ApprovalSettings {
+    return {
+      rules:
+        this.APPROVALS === 'on'
+          ? parseApprovalRules(this.APPROVAL_RULES, SHARED_CONTROL_COMMAND_TYPES)
+          : undefined,
+      ttlMs: durationMs(this.PROPOSAL_TTL),
+    };
   }
 
   get databaseFile(): string {

@@ -1,3 +1,4 @@
+import { DEFAULT_APPROVAL_RULES } from '@app/domain';
 import { AppConfig, ConfigError, loadConfig } from './app-config';
 
 const configError = (env: NodeJS.ProcessEnv): string => {
@@ -178,5 +179,38 @@ describe('identity configuration', () => {
     expect(configError({ COMMISSION_MEMBER_STATE: 'RU' })).toMatch(
       /COMMISSION_MEMBER_STATE="RU": must not be one of MEMBER_STATES/,
     );
+  });
+});
+
+describe('approvals configuration', () => {
+  it('keeps approvals off by default, with the issue’s rule table and a 30-day time to live', () => {
+    const config = loadConfig({});
+    expect(config.approvalSettings).toEqual({ rules: undefined, ttlMs: 30 * 86_400_000 });
+    expect(loadConfig({ APPROVALS: 'on' }).approvalSettings.rules).toEqual(DEFAULT_APPROVAL_RULES);
+  });
+
+  it('takes the rule table and the time to live from the environment', () => {
+    const config = loadConfig({
+      APPROVALS: 'on',
+      APPROVAL_RULES: 'DissolveJointVenture:every-partner',
+      PROPOSAL_TTL: '12h',
+    });
+    expect(config.approvalSettings).toEqual({
+      rules: { DissolveJointVenture: 'every-partner' },
+      ttlMs: 12 * 3_600_000,
+    });
+  });
+
+  it('names the entry of APPROVAL_RULES it cannot read, and a bad PROPOSAL_TTL', () => {
+    expect(configError({ APPROVAL_RULES: 'DissolveJointVenture:everyone' })).toMatch(
+      /APPROVAL_RULES=.*the rule must be one of/,
+    );
+    expect(configError({ APPROVAL_RULES: 'RecordBatch:every-partner' })).toMatch(
+      /APPROVAL_RULES=.*'RecordBatch:every-partner'/,
+    );
+    expect(configError({ PROPOSAL_TTL: '30 days' })).toMatch(
+      /PROPOSAL_TTL="30 days": must be a duration/,
+    );
+    expect(configError({ APPROVALS: 'yes' })).toMatch(/APPROVALS="yes"/);
   });
 });

@@ -5,26 +5,9 @@ import {
   stateAsOf,
 } from '@app/domain';
 import { EVENT_STORE, verifyChain, type EventStore, type RecordedEvent } from '@app/event-store';
+import { historyEntryOf } from '@app/runtime';
 import { Inject, Injectable } from '@nestjs/common';
 import { RequestValidationError } from '../problem/application-errors';
-
-export type HistoryEntry = Readonly<{
-  id: string;
-  type: string;
-  version: number;
-  data: unknown;
-  metadata: Readonly<Record<string, unknown>>;
-  committedAt: string;
-}>;
-
-const entryOf = (event: RecordedEvent): HistoryEntry => ({
-  id: event.id,
-  type: event.type,
-  version: event.revision,
-  data: event.data,
-  metadata: event.metadata,
-  committedAt: event.committedAt,
-});
 
 /** What auditors rely on, read from the event store itself, never from a read model. */
 @Injectable()
@@ -39,7 +22,7 @@ export class AuditService {
     });
     const events = read.filter((event) => event.revision <= until);
     if (events.length === 0 && after < 0) throw new JointVentureNotFoundError(id);
-    const page = events.slice(0, limit).map(entryOf);
+    const page = events.slice(0, limit).map(historyEntryOf);
     return {
       id,
       items: page,

@@ -3,7 +3,12 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { RequestValidationError } from '../problem/application-errors';
-import { ExecuteCommand, type CommandConditions, type SubmittedCommand } from './execute-command';
+import {
+  ExecuteCommand,
+  type CommandConditions,
+  type SubmittedCommand,
+  type SubmittedProposalStep,
+} from './execute-command';
 
 const TOKEN = /^[\x21-\x7e]{1,200}$/;
 
@@ -56,7 +61,7 @@ export class CommandRequest {
   }
 
   /** The bus message for `command`, recorded with the request's context and `reason`. */
-  command(command: SubmittedCommand, reason?: string): ExecuteCommand {
+  command(command: SubmittedCommand | SubmittedProposalStep, reason?: string): ExecuteCommand {
     const { actor, correlationId, causationId } = this;
     return new ExecuteCommand(
       command,

@@ -1,10 +1,10 @@
 import {
-  decide,
   DomainError,
   isTerminal,
   JointVentureNotFoundError,
   type Actor,
-  type JointVentureCommand,
+  type ApprovalSettings,
+  type CommandOf,
   type JointVentureState,
 } from '@app/domain';
 import { WrongExpectedRevisionError } from '@app/event-store';
@@ -16,12 +16,21 @@ import {
   ConcurrencyConflictError,
   NameTakenError,
   NotAPartnerStateError,
+  ProposalClosedError,
   RefusalError,
   VersionMismatchError,
 } from '../problem/application-errors';
 import type { IdempotencyStore } from './command-side/idempotency.store';
 import type { NameRegistry } from './command-side/name-registry';
-import { ExecuteCommand, type CommandOutcome } from './execute-command';
+import { proposalView } from '../proposals/proposal-view';
+import {
+  accepted,
+  ExecuteCommand,
+  type CommandOutcome,
+  type SubmittedCommand,
+  type SubmittedProposalStep,
+} from './execute-command';
+import { decideSubmitted, isProposalStep } from './decide-submitted';
 import { eventIdsFor, fingerprintOf, scopeKeyOf } from './ids';
 import { JointVentureRepository, type LoadedJointVenture } from './joint-venture.repository';
 import { KeyedSerializer } from './keyed-serializer';
@@ -33,8 +42,12 @@ export const COMMAND_OPTIONS = Symbol('COMMAND_OPTIONS');
 export type CommandOptions = Readonly<{
   /** Re-decisions of a command that lost a race (without If-Match). */
   conflictRetries: number;
+  /** APPROVALS, APPROVAL_RULES, PROPOSAL_TTL; absent: approvals off. */
+  approvals?: ApprovalSettings;
   clock?: () => Date;
 }>;
+
+const APPROVALS_OFF: ApprovalSettings = { rules: undefined, ttlMs: 0 };
 
 /**
  * The use case every command route runs: load the JV's stream, check the actor, decide, append
@@ -45,6 +58,7 @@ export type CommandOptions = Readonly<{
 @CommandHandler(ExecuteCommand)
 export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
   private readonly clock: () => Date;
+  private readonly approvals: ApprovalSettings;
   /**
    * Commands on one JV run one at a time in this process. The store commits the appends of one
    * event-loop turn together, so concurrent commands on a JV would all decide against the same
@@ -63,6 +77,7 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
     @Optional() private readonly integrity?: IntegrityMonitor,
   ) {
     this.clock = options.clock ?? (() => new Date());
+    this.approvals = options.approvals ?? APPROVALS_OFF;
   }
 
   execute(message: ExecuteCommand): Promise<CommandOutcome> {
@@ -86,7 +101,7 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
       ifMatch: conditions.ifMatch,
     });
     const claim = await this.idempotency.claim(scopeKey, fingerprint, jointVentureId, now);
-    if (claim.kind === 'completed') return claim.outcome;
+    if (claim.kind === 'completed') return this.retried(claim.outcome, message, scopeKey);
     if (claim.kind === 'unfinished') {
       const landed = await this.landedBefore(scopeKey, jointVentureId, claim.firstRevision);
       if (landed) {
@@ -99,10 +114,29 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
       await this.idempotency.complete(scopeKey, outcome);
       return outcome;
     } catch (error) {
+      // A closing was appended: a retry answers with it.
+      if (error instanceof ProposalClosedError)
+        await this.idempotency.complete(scopeKey, { id: jointVentureId, version: error.version });
       // Refused before anything was appended: the key may be used again with a corrected request.
-      if (!isAmbiguous(error)) await this.idempotency.release(scopeKey);
+      else if (!isAmbiguous(error)) await this.idempotency.release(scopeKey);
       throw error;
     }
+  }
+
+  /** A retried command that made a proposal, or stepped on one, answers with it as it is now. */
+  private async retried(
+    outcome: CommandOutcome,
+    { command }: ExecuteCommand,
+    scopeKey: string,
+  ): Promise<CommandOutcome> {
+    const step = isProposalStep(command);
+    if (!step && this.approvals.rules?.[command.type] === undefined) return outcome;
+    const { state } = await this.streams.load(command.jointVentureId);
+    if (state.status !== 'existing') return outcome;
+    const proposal = state.proposals[step ? command.data.proposalId : eventIdsFor(scopeKey, 1)[0]];
+    if (proposal === undefined) return outcome;
+    const answer = { ...outcome, ...proposalView(proposal) };
+    return step ? answer : accepted(answer);
   }
 
   private async decideAndAppend(
@@ -111,23 +145,33 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
     scopeKey?: string,
   ): Promise<CommandOutcome> {
     const { jointVentureId } = submitted;
-    const command = { ...submitted, now } as JointVentureCommand;
+    // A proposal is named by the id of its ChangeProposed event (derived from an Idempotency-Key).
+    const proposalId = eventIdsFor(scopeKey, 1)[0];
     let reservedName: string | undefined;
     try {
       for (let attempt = 0; ; attempt += 1) {
         const loaded = await this.streams.load(jointVentureId);
         // Scope first: a version mismatch (412, with the current version) would disclose the JV.
-        authorize(context.actor, command, loaded.state);
+        authorize(context.actor, submitted, loaded.state);
         // Nothing is appended on top of a history the integrity monitor found broken.
         this.integrity?.assertNotAffected(jointVentureId);
         if (conditions.ifMatch !== undefined && loaded.revision !== conditions.ifMatch)
           throw new VersionMismatchError(conditions.ifMatch, loaded.revision);
-        const events = decide(command, loaded.state);
-        if (command.type === 'EstablishJointVenture' && reservedName === undefined) {
-          await this.reserveName(command.data.name, jointVentureId);
-          reservedName = command.data.name;
+        const decided = decideSubmitted(
+          submitted,
+          context.actor,
+          now,
+          loaded.state,
+          proposalId,
+          this.approvals,
+        );
+        const { events } = decided;
+        if (isEstablishment(submitted) && reservedName === undefined) {
+          await this.reserveName(submitted.data.name, jointVentureId);
+          reservedName = submitted.data.name;
         }
         const eventIds = eventIdsFor(scopeKey, events.length);
+        if (decided.firstEventId !== undefined) eventIds[0] = decided.firstEventId;
         if (scopeKey) await this.idempotency.markAppending(scopeKey, nextRevision(loaded));
         try {
           const version = await this.streams.append(
@@ -138,7 +182,7 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
             context,
             now,
           );
-          return { id: jointVentureId, version };
+          return decided.outcome(version);
         } catch (error) {
           if (!(error instanceof WrongExpectedRevisionError)) throw error;
           if (conditions.ifMatch !== undefined)
@@ -188,9 +232,13 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
  * `access-policy.ts`), decided against the stream itself. On any other JV the command answers
  * as for an unknown one (404): its existence is not disclosed.
  */
-function authorize(actor: Actor, command: JointVentureCommand, state: JointVentureState): void {
+function authorize(
+  actor: Actor,
+  command: SubmittedCommand | SubmittedProposalStep,
+  state: JointVentureState,
+): void {
   const id = command.jointVentureId;
-  if (command.type === 'EstablishJointVenture') {
+  if (isEstablishment(command)) {
     if (!command.data.partners.some((partner) => partner.memberState === actor.memberState))
       throw new NotAPartnerStateError(
         `a programme manager of ${actor.memberState} can establish only joint ventures with a partner from ${actor.memberState}`,
@@ -200,6 +248,12 @@ function authorize(actor: Actor, command: JointVentureCommand, state: JointVentu
   if (state.status === 'none') throw new JointVentureNotFoundError(id);
   if (!state.partners.some((partner) => partner.memberState === actor.memberState))
     throw new JointVentureNotFoundError(id);
+}
+
+function isEstablishment(
+  command: SubmittedCommand | SubmittedProposalStep,
+): command is Omit<CommandOf<'EstablishJointVenture'>, 'now'> {
+  return command.type === 'EstablishJointVenture';
 }
 
 function nextRevision(loaded: LoadedJointVenture): number {

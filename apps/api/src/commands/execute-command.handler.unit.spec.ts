@@ -1,4 +1,4 @@
-import type { Actor } from '@app/domain';
+import { DEFAULT_APPROVAL_RULES, DEFAULT_PROPOSAL_TTL_MS, type Actor } from '@app/domain';
 import {
   createSqliteKysely,
   InMemoryEventStore,
@@ -72,14 +72,25 @@ describe('ExecuteCommandHandler', () => {
   let store: FlakyStore;
 
   const service = (
-    options: { cacheSize?: number; retries?: number; leaseMs?: number; on?: EventStore } = {},
+    options: {
+      cacheSize?: number;
+      retries?: number;
+      leaseMs?: number;
+      on?: EventStore;
+      approvals?: boolean;
+    } = {},
   ) =>
     new ExecuteCommandHandler(
       new JointVentureRepository(options.on ?? store, options.cacheSize ?? 100),
       new SqlIdempotencyStore(db, options.leaseMs ?? 0),
       new SqlNameRegistry(db, options.leaseMs ?? 0),
       new LedgerMetrics(),
-      { conflictRetries: options.retries ?? 3 },
+      {
+        conflictRetries: options.retries ?? 3,
+        ...(options.approvals
+          ? { approvals: { rules: DEFAULT_APPROVAL_RULES, ttlMs: DEFAULT_PROPOSAL_TTL_MS } }
+          : {}),
+      },
     );
 
   beforeEach(async () => {
@@ -197,5 +208,28 @@ describe('ExecuteCommandHandler', () => {
 
     const rival = request(establish, {}, 'b9c1e0a4-1111-4111-8111-111111111111');
     await expect(service().execute(rival)).rejects.toBeInstanceOf(NameTakenError);
+  });
+
+  it('appends the change in the same append as the last approval, decided against the JV then', async () => {
+    const commands = service({ approvals: true });
+    await commands.execute(request(establish));
+    const proposal = await commands.execute(
+      request({ type: 'DissolveJointVenture', data: { reason: 'cancelled' } }),
+    );
+    expect(proposal).toMatchObject({ version: 1, status: 'pending', awaiting: ['BY'] });
+    const appends = jest.spyOn(store, 'appendToStream');
+    const approval = new ExecuteCommand(
+      { type: 'ApproveProposal', jointVentureId: JV, data: { proposalId: proposal.proposalId! } },
+      { actor: { ...ALICE, subject: 'boris', memberState: 'BY' }, correlationId: 'c-2' },
+    );
+    await expect(commands.execute(approval)).resolves.toMatchObject({
+      version: 3,
+      status: 'applied',
+    });
+    expect(appends).toHaveBeenCalledTimes(1);
+    expect(appends.mock.calls[0][1].map((event) => event.type)).toEqual([
+      'ChangeApproved',
+      'JointVentureDissolved',
+    ]);
   });
 });

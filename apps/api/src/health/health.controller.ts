@@ -104,6 +104,7 @@ export class HealthController {
     if (!this.consumers) return indicator.up({ mode: 'not hosted in this process' });
     const statuses = [
       ...this.consumers.projectionStatus(),
+      this.consumers.transparencyLogStatus(),
       ...(this.consumers.notifierStatus() ? [this.consumers.notifierStatus()!] : []),
     ];
     const details = Object.fromEntries(

@@ -2,6 +2,7 @@ import type { AppConfig, TokenVerifier } from '@app/runtime';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import { authenticateRequests } from '../auth/authentication.hook';
+import { acceptedStatusHook } from '../shared/accepted-status';
 import { parseJsonBodies } from './json-body.parser';
 import { rateLimitHooks } from './rate-limits';
 import { addSecurityHeaders, DOCS_HELMET } from './security-headers';
@@ -44,6 +45,7 @@ export async function installHttpPipeline(
   if (limits.perAddress) fastify.addHook('onRequest', limits.perAddress);
   authenticateRequests(fastify, verifier);
   if (limits.perSubject) fastify.addHook('onRequest', limits.perSubject);
+  acceptedStatusHook(fastify);
   parseJsonBodies(fastify, {
     maxDepth: config.BODY_MAX_DEPTH,
     maxArrayItems: config.BODY_MAX_ARRAY_ITEMS,

@@ -4,7 +4,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Access } from '../auth/auth.decorators';
 import { CommandRequest, FromRequest } from '../commands/command-request';
 import { newIdentifier } from '../commands/ids';
-import { ApiCommand } from '../shared/api-docs';
+import { ApiCommand, ApiSharedControl } from '../shared/api-docs';
 import { CommandResultDto, JointVentureId } from '../shared/common.dto';
 import {
   AddProductLineRequest,
@@ -81,6 +81,7 @@ export class InStageActionsController {
     );
   }
 
+  @ApiSharedControl()
   @Post('ip-results')
   @HttpCode(200)
   @ApiOkResponse({

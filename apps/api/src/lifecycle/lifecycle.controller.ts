@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { JointVentureCommandType, WorkOrderKind } from '@app/domain';
 import { Access } from '../auth/auth.decorators';
-import { ApiCommand } from '../shared/api-docs';
+import { ApiCommand, ApiSharedControl } from '../shared/api-docs';
 import { CommandRequest, FromRequest } from '../commands/command-request';
 import { CommandResultDto, JointVentureId } from '../shared/common.dto';
 import { openWorkOrder } from '../work-orders/open-work-order';
@@ -69,6 +69,7 @@ export class LifecycleController {
 
   @Post(':stage/start')
   @HttpCode(200)
+  @ApiSharedControl()
   @ApiParam({ name: 'stage', enum: Object.keys(START_COMMANDS) })
   @ApiOkResponse({ type: CommandResultDto })
   start(
@@ -151,6 +152,7 @@ export class LifecycleController {
 
   @Post('dissolve')
   @HttpCode(200)
+  @ApiSharedControl()
   @ApiOkResponse({ type: CommandResultDto, description: 'the JV is dissolved (terminal)' })
   dissolve(
     @JointVentureId() id: string,

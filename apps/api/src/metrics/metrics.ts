@@ -49,6 +49,15 @@ export class LedgerMetrics {
             this.set({ projection: status.name }, Number(status.checkpoint));
       },
     });
+    new Gauge({
+      name: 'jv_transparency_log_checkpoint',
+      help: 'Global position of the last event the transparency log took in as a leaf.',
+      registers: [this.registry],
+      collect() {
+        const checkpoint = consumers?.transparencyLogStatus().checkpoint;
+        if (checkpoint != null) this.set(Number(checkpoint));
+      },
+    });
   }
 
   /** Times a command and counts its outcome. */

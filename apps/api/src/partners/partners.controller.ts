@@ -4,7 +4,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Access } from '../auth/auth.decorators';
 import { RequestValidationError } from '../problem/application-errors';
 import { CommandRequest, FromRequest } from '../commands/command-request';
-import { ApiCommand } from '../shared/api-docs';
+import { ApiCommand, ApiSharedControl } from '../shared/api-docs';
 import { CommandResultDto, ENTERPRISE_CODE, JointVentureId } from '../shared/common.dto';
 import {
   AdmitPartnerRequest,
@@ -20,6 +20,7 @@ import {
 export class PartnersController {
   constructor(private readonly commandBus: CommandBus) {}
 
+  @ApiSharedControl()
   @Post('partners')
   @HttpCode(200)
   @ApiOkResponse({ type: CommandResultDto })
@@ -36,6 +37,7 @@ export class PartnersController {
     );
   }
 
+  @ApiSharedControl()
   @Post('partners/:enterpriseCode/withdraw')
   @HttpCode(200)
   @ApiOkResponse({ type: CommandResultDto })
@@ -61,6 +63,7 @@ export class PartnersController {
     );
   }
 
+  @ApiSharedControl()
   @Put('shares')
   @HttpCode(200)
   @ApiOkResponse({ type: CommandResultDto })

@@ -84,6 +84,21 @@ export class MethodNotAllowedError extends RefusalError {
 /** The actor's member state takes no part in this joint venture. */
 export class NotAPartnerStateError extends RefusalError {}
 
+/**
+ * The step closed the proposal instead of deciding it (it expired, or its change no longer
+ * applies): the closing was recorded at `version`, and the request is refused.
+ */
+export class ProposalClosedError extends RefusalError {
+  constructor(
+    readonly proposalId: string,
+    readonly reason: 'expired' | 'no-longer-applies',
+    detail: string,
+    readonly version: number,
+  ) {
+    super(detail);
+  }
+}
+
 /** The transparency log has no signed checkpoint yet. */
 export class NoCheckpointError extends RefusalError {}
 

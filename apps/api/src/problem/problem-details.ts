@@ -4,6 +4,9 @@ import {
   InvariantViolationError,
   JointVentureAlreadyExistsError,
   JointVentureNotFoundError,
+  ProposalNotFoundError,
+  ProposalRefusedError,
+  type ProposalRefusal,
   type Violation,
 } from '@app/domain';
 import { EventStoreUnavailableError } from '@app/event-store';
@@ -26,6 +29,7 @@ import {
   NoCheckpointError,
   NotAPartnerStateError,
   NothingToSignError,
+  ProposalClosedError,
   RateLimitedError,
   RequestValidationError,
   UnknownEventError,
@@ -74,6 +78,15 @@ const FASTIFY_SLUGS: Record<number, string> = {
   431: 'header-fields-too-large',
 };
 
+/** Each refusal of a proposal step: its status and problem type. */
+const PROPOSAL_REFUSALS: Record<ProposalRefusal, [number, string]> = {
+  'not-pending': [409, 'proposal-not-pending'],
+  'already-approved': [409, 'proposal-already-approved'],
+  exists: [409, 'proposal-exists'],
+  'not-a-required-state': [403, 'not-a-required-state'],
+  'not-the-proposer': [403, 'not-the-proposer'],
+};
+
 /** Maps every error that reaches HTTP to one problem document; only the unexpected become 500s. */
 export function toProblem(error: unknown): Problem {
   if (error instanceof RequestValidationError)
@@ -107,6 +120,21 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof InvariantViolationError)
     return problem(409, 'invariant-violation', error.message, { errors: error.violations });
   if (error instanceof JointVentureNotFoundError) return problem(404, 'not-found', error.message);
+  if (error instanceof ProposalNotFoundError)
+    return problem(404, 'proposal-not-found', error.message, { proposalId: error.proposalId });
+  if (error instanceof ProposalRefusedError) {
+    const [status, slug] = PROPOSAL_REFUSALS[error.refusal];
+    return problem(status, slug, error.message, {
+      proposalId: error.proposalId,
+      proposalStatus: error.status,
+    });
+  }
+  if (error instanceof ProposalClosedError)
+    return problem(409, `proposal-${error.reason}`, error.message, {
+      proposalId: error.proposalId,
+      proposalStatus: 'closed',
+      currentVersion: error.version,
+    });
   if (error instanceof JointVentureAlreadyExistsError)
     return problem(409, 'already-exists', error.message);
   if (error instanceof NameTakenError)

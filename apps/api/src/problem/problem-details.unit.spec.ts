@@ -1,9 +1,11 @@
+import { ProposalNotFoundError, ProposalRefusedError } from '@app/domain';
 import { IdentityProviderUnavailableError, InvalidTokenError } from '@app/runtime';
 import {
   AuthenticationRequiredError,
   IdempotencyKeyConflictError,
   IdempotencyKeyInProgressError,
   MethodNotAllowedError,
+  ProposalClosedError,
   RateLimitedError,
 } from './application-errors';
 import { problemHeaders, toProblem } from './problem-details';
@@ -88,6 +90,40 @@ describe('problems that tell the client what to do next', () => {
     expect(answer(Object.assign(new Error('x'), { statusCode }))).toMatchObject({
       status: statusCode,
       type,
+    });
+  });
+});
+
+describe('refusals of a proposal step', () => {
+  const P = '7c0e7a52-0b1d-4c2e-9f3a-000000000001';
+  const refused = (refusal: ConstructorParameters<typeof ProposalRefusedError>[3]) =>
+    toProblem(new ProposalRefusedError(P, 'pending', 'refused', refusal));
+
+  it('names each refusal by its own type: 404 unknown, 403 not the caller’s to decide, 409 not now', () => {
+    expect(toProblem(new ProposalNotFoundError(P))).toMatchObject({
+      status: 404,
+      type: expect.stringMatching(/\/proposal-not-found$/),
+      proposalId: P,
+    });
+    expect(refused('not-a-required-state')).toMatchObject({
+      status: 403,
+      type: expect.stringMatching(/\/not-a-required-state$/),
+    });
+    expect(refused('not-the-proposer')).toMatchObject({ status: 403 });
+    expect(refused('already-approved')).toMatchObject({
+      status: 409,
+      type: expect.stringMatching(/\/proposal-already-approved$/),
+      proposalStatus: 'pending',
+    });
+    expect(refused('not-pending')).toMatchObject({ status: 409 });
+  });
+
+  it('says that an expired proposal was closed, and at which version', () => {
+    expect(toProblem(new ProposalClosedError(P, 'expired', 'it expired', 4))).toMatchObject({
+      status: 409,
+      type: expect.stringMatching(/\/proposal-expired$/),
+      proposalStatus: 'closed',
+      currentVersion: 4,
     });
   });
 });

@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiHeader, ApiResponse } from '@nestjs/swagger';
+import { PROPOSAL_ACCEPTED, ProposalDto } from '../proposals/proposals.request.dto';
 
 const PROBLEMS: Record<number, string> = {
   400: 'invalid request: `errors` names every offending field',
@@ -36,3 +37,7 @@ export const ApiCommand = () =>
     }),
     ApiProblems(400, 401, 403, 404, 409, 412, 413, 422),
   );
+
+/** An action of the approval rules: with APPROVALS=on it may answer 202 with a proposal. */
+export const ApiSharedControl = () =>
+  ApiAcceptedResponse({ type: ProposalDto, description: PROPOSAL_ACCEPTED });

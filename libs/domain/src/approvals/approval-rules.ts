@@ -32,6 +32,18 @@ export const DEFAULT_APPROVAL_RULES: ApprovalRules = {
   RegisterIpResult: 'rights-holders',
 };
 
+/** The commands a rule may name: the actions that change what every partner owns. */
+export const SHARED_CONTROL_COMMAND_TYPES = Object.keys(
+  DEFAULT_APPROVAL_RULES,
+) as JointVentureCommandType[];
+
+/** The table in its configured form (`APPROVAL_RULES`), as `parseApprovalRules` reads it. */
+export function formatApprovalRules(rules: ApprovalRules): string {
+  return Object.entries(rules)
+    .map(([type, rule]) => `${type}:${rule}`)
+    .join(',');
+}
+
 /**
  * The rule table from its configured form, `Command:rule,Command:rule` (`APPROVAL_RULES`);
  * throws a RangeError naming the first entry it cannot read.

@@ -19,6 +19,7 @@ import {
   type ApprovingActor,
   type Proposal,
   type ProposalEvent,
+  type ProposalRefusal,
   type ProposalStatus,
   type Proposals,
 } from './proposals';
@@ -38,7 +39,7 @@ export type WithdrawProposal = Step<'WithdrawProposal', { reason: string }>;
 export type ProposalCommand = ProposeChange | ApproveProposal | RejectProposal | WithdrawProposal;
 
 export type ProposalDecision = Readonly<{
-  events: (ProposalEvent | JointVentureEvent)[];
+  events: JointVentureEvent[];
   /** `applied`: the change's events are in `events`; `closed`: refused, and closed saying why. */
   outcome: ProposalStatus;
   /** The proposal after these events; undefined when the change applied without one. */
@@ -62,6 +63,7 @@ export function decideProposal(
       proposal.proposalId,
       proposal.status,
       `proposal ${proposal.proposalId} is ${proposal.status}, no longer pending`,
+      'not-pending',
     );
   switch (command.type) {
     case 'ApproveProposal':
@@ -70,11 +72,15 @@ export function decideProposal(
       return reject(command, proposal, proposals);
     case 'WithdrawProposal':
       if (!sameActor(command.by, proposal.proposedBy))
-        throw refused(proposal, 'only its proposer may withdraw a proposal');
+        throw refused(proposal, 'only its proposer may withdraw a proposal', 'not-the-proposer');
       return closing(proposals, proposal, [
         {
           type: 'ProposalWithdrawn',
-          data: { proposalId: proposal.proposalId, reason: command.reason },
+          data: {
+            proposalId: proposal.proposalId,
+            reason: command.reason,
+            effectiveOn: dayOf(command.now),
+          },
         },
       ]);
     default: {
@@ -102,6 +108,7 @@ function propose(
       proposalId,
       proposals[proposalId].status,
       `proposal ${proposalId} exists`,
+      'exists',
     );
   const proposed: ProposalEvent = {
     type: 'ChangeProposed',
@@ -111,6 +118,7 @@ function propose(
       proposedBy: by,
       required,
       expiresAt: new Date(Date.parse(now) + ttlMs).toISOString(),
+      effectiveOn: dayOf(now),
     },
   };
   return closing(proposals, undefined, [proposed], proposalId);
@@ -129,15 +137,20 @@ function approve(
     throw refused(
       proposal,
       `${by.memberState} is not one of the states that must approve (${proposal.required.join(', ')})`,
+      'not-a-required-state',
     );
   if (proposal.approved.some((a) => a.subject === by.subject))
-    throw refused(proposal, `${by.subject} has approved this proposal already`);
+    throw refused(proposal, `${by.subject} has approved this proposal already`, 'already-approved');
   if (!awaiting(proposal).includes(by.memberState))
-    throw refused(proposal, `${by.memberState} has approved this proposal already`);
+    throw refused(
+      proposal,
+      `${by.memberState} has approved this proposal already`,
+      'already-approved',
+    );
 
   const approval: ProposalEvent = {
     type: 'ChangeApproved',
-    data: { proposalId: proposal.proposalId, by },
+    data: { proposalId: proposal.proposalId, by, effectiveOn: dayOf(command.now) },
   };
   if (awaiting(proposal).length > 1) return closing(proposals, proposal, [approval]);
   const change = {
@@ -152,7 +165,12 @@ function approve(
     if (!(error instanceof DomainError)) throw error;
     const closed: ProposalEvent = {
       type: 'ProposalClosed',
-      data: { proposalId: proposal.proposalId, reason: 'no-longer-applies', detail: error.message },
+      data: {
+        proposalId: proposal.proposalId,
+        reason: 'no-longer-applies',
+        detail: error.message,
+        effectiveOn: dayOf(command.now),
+      },
     };
     return { ...closing(proposals, proposal, [approval, closed]), refusal: error.message };
   }
@@ -166,11 +184,22 @@ function reject(
   const expired = lapse(command, proposal, proposals);
   if (expired) return expired;
   if (!awaiting(proposal).includes(command.by.memberState))
-    throw refused(proposal, `${command.by.memberState} is not a state whose approval is awaited`);
+    throw refused(
+      proposal,
+      `${command.by.memberState} is not a state whose approval is awaited`,
+      proposal.required.includes(command.by.memberState)
+        ? 'already-approved'
+        : 'not-a-required-state',
+    );
   return closing(proposals, proposal, [
     {
       type: 'ChangeRejected',
-      data: { proposalId: proposal.proposalId, by: command.by, reason: command.reason },
+      data: {
+        proposalId: proposal.proposalId,
+        by: command.by,
+        reason: command.reason,
+        effectiveOn: dayOf(command.now),
+      },
     },
   ]);
 }
@@ -185,7 +214,12 @@ function lapse(
   const detail = `the proposal expired at ${proposal.expiresAt}`;
   const closed: ProposalEvent = {
     type: 'ProposalClosed',
-    data: { proposalId: proposal.proposalId, reason: 'expired', detail },
+    data: {
+      proposalId: proposal.proposalId,
+      reason: 'expired',
+      detail,
+      effectiveOn: dayOf(command.now),
+    },
   };
   return { ...closing(proposals, proposal, [closed]), refusal: detail };
 }
@@ -194,7 +228,7 @@ function lapse(
 function closing(
   proposals: Proposals,
   proposal: Proposal | undefined,
-  events: (ProposalEvent | JointVentureEvent)[],
+  events: JointVentureEvent[],
   id = proposal?.proposalId,
 ): ProposalDecision {
   const after = events.filter(isProposalEvent).reduce(evolveProposals, proposals);
@@ -202,12 +236,15 @@ function closing(
   return { events, outcome: next.status, proposal: next };
 }
 
-export function isProposalEvent(event: ProposalEvent | JointVentureEvent): event is ProposalEvent {
+export function isProposalEvent(event: JointVentureEvent): event is ProposalEvent {
   return (PROPOSAL_EVENT_TYPES as readonly string[]).includes(event.type);
 }
+
+/** Proposal steps take effect the day they are decided (UTC). */
+const dayOf = (now: string) => new Date(now).toISOString().slice(0, 10);
 
 const sameActor = (a: ApprovingActor, b: ApprovingActor) =>
   a.subject === b.subject && a.memberState === b.memberState;
 
-const refused = (proposal: Proposal, message: string) =>
-  new ProposalRefusedError(proposal.proposalId, proposal.status, message);
+const refused = (proposal: Proposal, message: string, refusal: ProposalRefusal) =>
+  new ProposalRefusedError(proposal.proposalId, proposal.status, message, refusal);

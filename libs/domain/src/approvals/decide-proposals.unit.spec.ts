@@ -93,6 +93,7 @@ describe('proposals of shared-control changes', () => {
           proposedBy: RU,
           required: ['BY', 'RU'],
           expiresAt: '2025-03-31T10:00:00.000Z',
+          effectiveOn: TODAY,
         },
       },
     ]);
@@ -102,7 +103,7 @@ describe('proposals of shared-control changes', () => {
   it('appends the change with the last required approval', () => {
     const decision = given(HISTORY.production, propose(dissolve)).when(step('ApproveProposal', BY));
     expect(decision.events).toEqual([
-      { type: 'ChangeApproved', data: { proposalId: P, by: BY } },
+      { type: 'ChangeApproved', data: { proposalId: P, by: BY, effectiveOn: '2025-03-05' } },
       // Decided when the last state agreed: it takes effect that day.
       fact('JointVentureDissolved', { reason: 'programme cancelled' }, '2025-03-05'),
     ]);
@@ -119,7 +120,10 @@ describe('proposals of shared-control changes', () => {
   it('is closed by a rejection, after which nothing more is decided on it', () => {
     const rejected = given(HISTORY.production, propose(dissolve)).when(step('RejectProposal', BY));
     expect(rejected.events).toEqual([
-      { type: 'ChangeRejected', data: { proposalId: P, by: BY, reason: 'no' } },
+      {
+        type: 'ChangeRejected',
+        data: { proposalId: P, by: BY, reason: 'no', effectiveOn: '2025-03-05' },
+      },
     ]);
     const after = given(HISTORY.production, propose(dissolve), step('RejectProposal', BY));
     expect(() => after.when(step('ApproveProposal', BY))).toThrow(/is rejected/);
@@ -142,6 +146,7 @@ describe('proposals of shared-control changes', () => {
           proposalId: P,
           reason: 'expired',
           detail: 'the proposal expired at 2025-03-31T10:00:00.000Z',
+          effectiveOn: '2025-04-01',
         },
       },
     ]);

@@ -6,6 +6,7 @@
  */
 import type { JointVentureCommand } from '../joint-venture/commands';
 import { DomainError } from '../joint-venture/errors';
+import type { EffectiveDate } from '../joint-venture/values';
 
 /** The change a proposal carries: the command as submitted, without its decision time. */
 export type ProposedChange = Readonly<{
@@ -15,7 +16,14 @@ export type ProposedChange = Readonly<{
 
 export type ApprovingActor = Readonly<{ subject: string; memberState: string }>;
 
-type Event<Type extends string, Data> = Readonly<{ type: Type; data: Readonly<Data> }>;
+/**
+ * Proposal events are events of the JV's stream like any other: they take effect the day they
+ * are recorded (`effectiveOn`), so a state as of an earlier day does not show them.
+ */
+type Event<Type extends string, Data> = Readonly<{
+  type: Type;
+  data: Readonly<Data & { effectiveOn: EffectiveDate }>;
+}>;
 
 export type ChangeProposed = Event<
   'ChangeProposed',
@@ -122,12 +130,17 @@ export class ProposalNotFoundError extends DomainError {
   }
 }
 
+/** Why a step was refused, as the API names it. */
+export type ProposalRefusal =
+  'not-pending' | 'not-a-required-state' | 'already-approved' | 'not-the-proposer' | 'exists';
+
 /** The proposal cannot take this step (already decided, not the caller's to decide, ...). */
 export class ProposalRefusedError extends DomainError {
   constructor(
     readonly proposalId: string,
     readonly status: ProposalStatus,
     message: string,
+    readonly refusal: ProposalRefusal,
   ) {
     super(message);
   }

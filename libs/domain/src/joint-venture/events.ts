@@ -4,6 +4,7 @@
  * without a reviver. Who, when and why live in the event metadata, not here. Every event says
  * when it took effect (`effectiveOn`, a calendar date), which may lie before it was recorded.
  */
+import type { ProposalEvent } from '../approvals/proposals';
 import type {
   Basis,
   EffectiveDate,
@@ -187,7 +188,9 @@ export type JointVentureEvent =
   | PartnerWithdrawn
   | SharesReallocated
   | ProductLineAdded
-  | IntellectualPropertyRegistered;
+  | IntellectualPropertyRegistered
+  // Shared control (issue 10 §2): proposals, approvals and their end are facts of the stream.
+  | ProposalEvent;
 
 export type JointVentureEventType = JointVentureEvent['type'];
 export type EventOf<T extends JointVentureEventType> = Extract<JointVentureEvent, { type: T }>;
@@ -227,6 +230,11 @@ export const EVENT_SCHEMA_VERSIONS: Readonly<Record<JointVentureEventType, numbe
   SharesReallocated: 2,
   ProductLineAdded: 2,
   IntellectualPropertyRegistered: 2,
+  ChangeProposed: 1,
+  ChangeApproved: 1,
+  ChangeRejected: 1,
+  ProposalWithdrawn: 1,
+  ProposalClosed: 1,
 };
 
 export const JOINT_VENTURE_EVENT_TYPES = Object.keys(

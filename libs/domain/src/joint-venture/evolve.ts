@@ -3,6 +3,7 @@
  * already happened, so `evolve` applies them without re-checking the rules `decide` enforced;
  * the stage follows the lifecycle's `stageEnteredBy`, the units follow `applyUnits`.
  */
+import { evolveProposals } from '../approvals/proposals';
 import type { EventOf, JointVentureEvent } from './events';
 import { stageEnteredBy } from './lifecycle';
 import {
@@ -80,6 +81,7 @@ function established(
     units: Object.fromEntries(productLines.map((l) => [l.productCode, NO_UNITS])),
     workOrders: [],
     facts: [],
+    proposals: {},
     version: event.revision ?? 0,
   };
 }
@@ -143,6 +145,12 @@ function applyData(
       const rightsHolders = registered.rightsHolders.map((h) => ({ ...h }));
       return { ...state, ipResults: [...state.ipResults, { ...registered, rightsHolders }] };
     }
+    case 'ChangeProposed':
+    case 'ChangeApproved':
+    case 'ChangeRejected':
+    case 'ProposalWithdrawn':
+    case 'ProposalClosed':
+      return { ...state, proposals: evolveProposals(state.proposals, event) };
     default: {
       const _exhaustive: never = event;
       return _exhaustive;

@@ -53,8 +53,27 @@ describe('evolve', () => {
       units: { [TANK]: NO_UNITS, [CHASSIS]: NO_UNITS },
       workOrders: [],
       facts: [],
+      proposals: {},
       version: 0,
     });
+  });
+
+  it('folds proposals into the state, each event a version of the stream like any other', () => {
+    const proposal = '3f1e2d4c-5b6a-4978-8a9b-0c1d2e3f4a5b';
+    const by = { subject: 'alice', memberState: 'RU' };
+    const state = existing(
+      established(),
+      fact('ChangeProposed', {
+        proposalId: proposal,
+        change: { type: 'DissolveJointVenture', data: { reason: 'cancelled' } },
+        proposedBy: by,
+        required: ['BY', 'RU'],
+        expiresAt: '2025-04-01T00:00:00.000Z',
+      }),
+    );
+    expect(state.version).toBe(1);
+    expect(state.stage).toBe('established');
+    expect(state.proposals[proposal]).toMatchObject({ status: 'pending', approved: [by] });
   });
 
   it('counts units per product code and version: produced, in service, in modernization, in repair, written off, disposed', () => {

@@ -2,6 +2,7 @@
  * The state a command is decided against, folded from events by `evolve`. A discriminated
  * union on `status`: nothing recorded yet, or an existing JV in some stage.
  */
+import type { Proposals } from '../approvals/proposals';
 import type { HandledUnits, JointVentureEvent, WorkOrderUnits } from './events';
 import type { Stage } from './stages';
 import type { ProductUnits } from './units';
@@ -76,6 +77,12 @@ export type ExistingJointVenture = Readonly<{
   /** In the order they were opened. */
   workOrders: readonly WorkOrder[];
   facts: readonly RecordedFact[];
+  /**
+   * Its proposals of shared-control changes, by id, whatever their status (issue 10 §2).
+   * Added to the state's shape: a snapshot of the state before it lacks this field, so the
+   * snapshots' EVOLVE_VERSION must be bumped with it.
+   */
+  proposals: Proposals;
   /** Revision of the last event folded in (0: the establishment). */
   version: number;
 }>;

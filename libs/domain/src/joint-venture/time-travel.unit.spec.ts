@@ -28,6 +28,38 @@ describe('a joint venture as of a date', () => {
     ]);
   });
 
+  it('shows a proposal from the day it was made, and its outcome from the day it was decided', () => {
+    const proposalId = '3f1e2d4c-5b6a-4978-8a9b-0c1d2e3f4a5b';
+    const withProposal = [
+      ...history,
+      fact(
+        'ChangeProposed',
+        {
+          proposalId,
+          change: { type: 'DissolveJointVenture', data: { reason: 'cancelled' } },
+          proposedBy: { subject: 'alice', memberState: 'RU' },
+          required: ['BY', 'RU'],
+          expiresAt: '2024-08-01T00:00:00.000Z',
+        },
+        '2024-07-01',
+      ),
+      fact(
+        'ChangeRejected',
+        { proposalId, by: { subject: 'boris', memberState: 'BY' }, reason: 'no' },
+        '2024-07-03',
+      ),
+    ];
+    const status = (date: string) => {
+      const state = stateAsOf(withProposal, date);
+      return state.status === 'existing' ? state.proposals[proposalId]?.status : state.status;
+    };
+    expect(['2024-06-30', '2024-07-01', '2024-07-03'].map(status)).toEqual([
+      undefined,
+      'pending',
+      'rejected',
+    ]);
+  });
+
   it('is in the stage it had entered by then', () => {
     const stage = (date: string) => {
       const state = stateAsOf(history, date);

@@ -45,9 +45,10 @@ export const jointVentureDetails: Projection = {
     // evolve ignores anything before the establishment; there is nothing to show yet.
     if (after.status !== 'existing') return;
     await recordFacts(db, event.jointVentureId, before, after);
-    const { facts: _, ...document } = after;
+    // Proposals are not part of the detail view: JointVenturePendingApprovals lists them.
+    const { facts: _, proposals: __, ...document } = after;
     const text = JSON.stringify(document);
-    documents.remember(event.jointVentureId, text, { ...document, facts: [] });
+    documents.remember(event.jointVentureId, text, { ...document, facts: [], proposals: {} });
 
     const at = event.metadata.recordedAt;
     if (row === undefined) {
@@ -87,7 +88,7 @@ class ParsedDocuments {
   parsed(jvId: string, text: string): ExistingJointVenture {
     const entry = this.entries.get(jvId);
     if (entry !== undefined && entry.text === text) return entry.state;
-    return { ...JSON.parse(text), facts: [] } as ExistingJointVenture;
+    return { ...JSON.parse(text), facts: [], proposals: {} } as ExistingJointVenture;
   }
 
   remember(jvId: string, text: string, state: ExistingJointVenture): void {

@@ -64,6 +64,11 @@ export const jointVentureSummaries: Projection = {
       case 'FactReversed':
       case 'SharesReallocated':
       case 'IntellectualPropertyRegistered':
+      case 'ChangeProposed':
+      case 'ChangeApproved':
+      case 'ChangeRejected':
+      case 'ProposalWithdrawn':
+      case 'ProposalClosed':
         // Stage, version and time were set by the claim; nothing else of these is listed.
         return;
       default: {

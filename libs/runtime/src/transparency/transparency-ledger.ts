@@ -9,6 +9,7 @@ import {
   streamProofs,
   TransparencyLog,
   type Bundle,
+  type BundleEvent,
   type Checkpoint,
   type KeyRing,
   type LogInclusionProof,
@@ -58,6 +59,16 @@ export type TransparencyLedgerOptions = Readonly<{
   origin: string;
   clock?: () => Date;
 }>;
+
+/** An event as the history API and export bundles show it: `version` is its revision. */
+export const historyEntryOf = (event: RecordedEvent): BundleEvent & { committedAt: string } => ({
+  id: event.id,
+  type: event.type,
+  version: event.revision,
+  data: event.data,
+  metadata: event.metadata,
+  committedAt: event.committedAt,
+});
 
 const storedOf = (event: RecordedEvent): StoredCheckpoint => {
   const data = event.data as CheckpointSignedData;
@@ -192,14 +203,7 @@ export class TransparencyLedger {
     const events = await this.events.readStream(streamId, { maxCount: proofs.head.revision + 1 });
     return buildBundle({
       streamId,
-      events: events.map((event) => ({
-        id: event.id,
-        type: event.type,
-        version: event.revision,
-        data: event.data,
-        metadata: event.metadata,
-        committedAt: event.committedAt,
-      })),
+      events: events.map(historyEntryOf),
       checkpoint: stored!.note,
       inclusionProofs: proofs.inclusionProofs,
       headProof: proofs.headProof,

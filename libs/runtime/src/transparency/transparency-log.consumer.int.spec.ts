@@ -1,6 +1,7 @@
-import { hashEvent, processHolderId, SqlLeaseStore, type EventStore } from '@app/event-store';
+import { processHolderId, SqlLeaseStore, type EventStore } from '@app/event-store';
 import { MemoryMerkleTree } from '@app/transparency';
 import { describeWithPostgres } from '@test/services/postgres';
+import { JointVentureHistory } from '@test/support/joint-venture-history';
 import { startKurrentDb, type TestKurrentDb } from '@test/services/kurrentdb';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,31 +12,11 @@ import { openStorage, type Storage } from '../storage/open-storage';
 import { CHECKPOINT_STREAM, TransparencyLedger } from './transparency-ledger';
 import { TRANSPARENCY_LOG_CONSUMER, transparencyLogConsumer } from './transparency-log.consumer';
 
-/** Appends `count` hash-chained events to a JV stream, as the command side chains them. */
-async function appendChained(events: EventStore, streamId: string, count: number): Promise<void> {
-  const existing = await events.readStream(streamId);
-  let prevHash = (existing.at(-1)?.metadata.hash as string | undefined) ?? null;
-  const batch = [];
-  for (let i = 0; i < count; i++) {
-    const revision = existing.length + i;
-    const unhashed = {
-      id: randomUUID(),
-      streamId,
-      revision,
-      type: 'NoteRecorded',
-      data: { n: revision },
-      metadata: { recordedAt: new Date().toISOString(), prevHash },
-    };
-    const hash = hashEvent(unhashed);
-    batch.push({
-      id: unhashed.id,
-      type: unhashed.type,
-      data: unhashed.data,
-      metadata: { ...unhashed.metadata, hash },
-    });
-    prevHash = hash;
-  }
-  await events.appendToStream(streamId, batch);
+/** Appends `count` more hash-chained events to the JV's stream, as the command side chains them. */
+async function appendChained(events: EventStore, jv: JointVentureHistory, count: number) {
+  const from = jv.events.length;
+  for (let i = 0; i < count; i++) jv.recordStored('NoteRecorded', 1, { n: from + i });
+  await events.appendToStream(jv.streamId, jv.toAppend(from));
 }
 
 /** The tree the log must hold: every JV event's hash, in global order, and nothing else. */
@@ -89,7 +70,7 @@ function consumerSuite(
         loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
         storage,
       );
-      const [a, b, c] = [1, 2, 3].map(() => `joint-venture-${randomUUID()}`);
+      const [a, b, c] = [1, 2, 3].map(() => new JointVentureHistory());
       await appendChained(storage.events, a, 5);
       await appendChained(storage.events, b, 3);
       await storage.events.appendToStream('jv-name-registry-test', [
@@ -139,9 +120,9 @@ function consumerSuite(
     });
 
     it('refuses an event without a hash: nothing of its batch becomes a leaf, no leaf is skipped', async () => {
-      const jv = `joint-venture-${randomUUID()}`;
+      const jv = new JointVentureHistory();
       await appendChained(storage.events, jv, 2);
-      await storage.events.appendToStream(jv, [
+      await storage.events.appendToStream(jv.streamId, [
         { id: randomUUID(), type: 'Unhashed', data: {}, metadata: {} },
       ]);
       const errors: unknown[] = [];
