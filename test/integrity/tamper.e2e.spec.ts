@@ -350,6 +350,7 @@ describe.each([SQLITE, KURRENTDB].map((backend) => [backend.name, backend] as co
             expect(refused.status).toBe(409);
             expect(refused.body).toMatchObject({
               type: 'https://jv-ledger.example/problems/integrity-alarm',
+              check: health.info.integrity.first.check,
             });
             expect(await history()).toBe(length);
           }

@@ -16,6 +16,9 @@ import { describeFinding, type IntegrityCheck } from './integrity-finding';
 import { LedgerWalk, type LedgerVerifier } from './ledger-verifier';
 import { ledgerVerifierOf } from './rebuild-verification';
 
+/** Findings read at each refresh to name each affected JV's first one. */
+const LISTED_FINDINGS = 1000;
+
 /** The monitor's lease key: one process verifies at a time. */
 export const INTEGRITY_MONITOR = 'IntegrityMonitor';
 
@@ -155,14 +158,17 @@ export class IntegrityMonitor implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async refresh(): Promise<void> {
-    const [first] = await this.findings.list(1);
+    const listed = await this.findings.list(LISTED_FINDINGS);
+    const [first] = listed;
     const byCheck = await this.findings.countsByCheck();
     const affected = await this.findings.affectedJointVentures();
     const findings = Object.values(byCheck).reduce((sum, n) => sum + (n ?? 0), 0);
     if (first && this.current.first?.message !== first.message)
       this.logger.error(`INTEGRITY ALARM: ${describeFinding(first)} (${findings} finding(s))`);
+    // Each affected JV with its first finding, for the 409 (beyond the listed ones, without).
     this.affected = new Map(affected.map((id) => [id, undefined]));
-    if (first?.jointVentureId) this.affected.set(first.jointVentureId, first);
+    for (const finding of [...listed].reverse())
+      if (finding.jointVentureId) this.affected.set(finding.jointVentureId, finding);
     this.current = { ...this.current, state: first ? 'alarm' : 'ok', first, findings, byCheck };
   }
 }
