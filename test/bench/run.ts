@@ -23,6 +23,7 @@ import {
   pageReadRows,
   seedLogTemplate,
 } from './projection-catch-up.bench';
+import { measureVerifyAll, verifyAllRows } from './ledger-verify.bench';
 import { measureRebuild, rebuildRows } from './rebuild.bench';
 import { machineInfo } from './support/machine';
 import { BenchRun, QUICK, runMain } from './support/bench-run';
@@ -117,6 +118,8 @@ async function main(): Promise<number> {
               await measureCommandOnLargeLog(dir, template.events, SIZES.costCommands),
             ),
           );
+          progress('  ledger verify --all');
+          rows.push(...verifyAllRows(await measureVerifyAll(dir)));
         }
         dirs.remove(dir);
       }

@@ -3,6 +3,7 @@ import { JointVentureQueries, PendingApprovalsQueries } from '@app/read-models';
 import {
   APP_CONFIG,
   ConsumersModule,
+  IntegrityModule,
   loggerModule,
   STORAGE,
   tokenVerifierOf,
@@ -143,6 +144,8 @@ export class ApiModule {
         CqrsModule.forRoot(),
         TerminusModule,
         ...(config.EMBEDDED_PROJECTOR === 'true' ? [ConsumersModule] : []),
+        // Verifies where the consumers run; an API replica without them reads the findings.
+        IntegrityModule.forRoot({ verifies: config.EMBEDDED_PROJECTOR === 'true' }),
       ],
       controllers: [
         EstablishJointVentureController,

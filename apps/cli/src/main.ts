@@ -7,6 +7,7 @@ import { migrateCommand } from './commands/migrate.command';
 import { rebuildProjectionsCommand } from './commands/rebuild-projections.command';
 import { tokenCommand } from './commands/token.command';
 import { verifyBundleCommand } from './commands/verify-bundle.command';
+import { verifyCommand } from './commands/verify.command';
 import { witnessCommand } from './commands/witness.command';
 import { CommandFailure, UsageError } from './usage-error';
 
@@ -19,6 +20,7 @@ const COMMANDS: readonly CliCommand[] = [
   checkpointCommand,
   verifyBundleCommand,
   witnessCommand,
+  verifyCommand,
 ];
 
 const USAGE = `usage:\n${COMMANDS.map((c) => `  ${c.usage}`).join('\n')}`;

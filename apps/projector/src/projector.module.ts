@@ -1,13 +1,24 @@
-import { ConsumersModule, loggerModule, StorageModule, type AppConfig } from '@app/runtime';
+import {
+  ConsumersModule,
+  IntegrityModule,
+  loggerModule,
+  StorageModule,
+  type AppConfig,
+} from '@app/runtime';
 import { Module, type DynamicModule } from '@nestjs/common';
 
-/** The worker on its own: projections and, when KAFKA_BROKERS is set, notifications. */
+/** The worker on its own: projections, the integrity monitor and, when KAFKA_BROKERS is set, notifications. */
 @Module({})
 export class ProjectorModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ProjectorModule,
-      imports: [loggerModule(config), StorageModule.forRoot(config), ConsumersModule],
+      imports: [
+        loggerModule(config),
+        StorageModule.forRoot(config),
+        ConsumersModule,
+        IntegrityModule.forRoot({ verifies: true }),
+      ],
     };
   }
 }

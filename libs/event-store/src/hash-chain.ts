@@ -42,23 +42,47 @@ export type ChainVerification = Readonly<{
   reason?: string;
 }>;
 
+/** What a broken link is: which property of the event does not hold. */
+export type LinkCheck = 'revision' | 'prev-hash' | 'hash';
+
+export type BrokenLink = Readonly<{ check: LinkCheck; reason: string }>;
+
+/** Where the stream stood before an event: its last revision and that event's stored hash. */
+export type ChainHead = Readonly<{ revision: number; hash: string }>;
+
+/**
+ * Checks one link of a stream's chain: the event follows `previous` (its revision is the next
+ * one, from 0 after none), its `prevHash` is `previous.hash` (null after none), and its content
+ * recomputes to its stored hash. Undefined when all hold; the first that fails otherwise. Chained
+ * on the stored hash, so one edited event breaks its own link only.
+ */
+export function checkLink(
+  event: ChainedEvent,
+  previous: ChainHead | undefined,
+): BrokenLink | undefined {
+  const expected = previous === undefined ? 0 : previous.revision + 1;
+  if (event.revision !== expected)
+    return { check: 'revision', reason: `expected revision ${expected}, found ${event.revision}` };
+  if ((event.metadata.prevHash ?? null) !== (previous?.hash ?? null))
+    return { check: 'prev-hash', reason: 'prevHash does not match the previous event' };
+  if (event.metadata.hash !== hashEvent(event))
+    return { check: 'hash', reason: 'content does not match its hash' };
+  return undefined;
+}
+
 /** Recomputes the chain of one stream's events, given in revision order from revision 0. */
 export function verifyChain(events: readonly ChainedEvent[]): ChainVerification {
-  let previousHash: string | null = null;
+  let previous: ChainHead | undefined;
   for (const [index, event] of events.entries()) {
-    const broken = (reason: string): ChainVerification => ({
-      valid: false,
-      events: events.length,
-      firstBrokenVersion: event.revision,
-      reason,
-    });
-    if (event.revision !== index)
-      return broken(`expected revision ${index}, found ${event.revision}`);
-    if ((event.metadata.prevHash ?? null) !== previousHash)
-      return broken('prevHash does not match the previous event');
-    const recomputed = hashEvent(event);
-    if (event.metadata.hash !== recomputed) return broken('content does not match its hash');
-    previousHash = recomputed;
+    const broken = checkLink(event, previous);
+    if (broken)
+      return {
+        valid: false,
+        events: events.length,
+        firstBrokenVersion: event.revision,
+        reason: broken.reason,
+      };
+    previous = { revision: index, hash: String(event.metadata.hash) };
   }
   return { valid: true, events: events.length };
 }

@@ -260,6 +260,13 @@ export class AppConfig {
   @Transform(int) @IsInt() @Min(300) @Max(600_000) LEASE_TTL_MS = 10_000;
   /** Failed attempts at a batch before the events a consumer keeps refusing are parked. */
   @Transform(int) @IsInt() @Min(1) @Max(100) DEAD_LETTER_AFTER_ATTEMPTS = 5;
+  /** Seconds between two runs of the integrity monitor (chains, log and checkpoints). */
+  @Transform(int) @IsInt() @Min(1) @Max(86_400) VERIFY_INTERVAL_S = 30;
+  /**
+   * Seconds between two full re-verifications from the first event; the runs between them check
+   * only what was appended since (an edit of an old event shows at the next full run).
+   */
+  @Transform(int) @IsInt() @Min(1) @Max(604_800) VERIFY_FULL_INTERVAL_S = 600;
   /** Run the projections inside the API process (the embedded default). */
   @IsIn(['true', 'false']) EMBEDDED_PROJECTOR: 'true' | 'false' = 'true';
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';

@@ -8,5 +8,6 @@ export * from './storage/storage.module';
 export * from './consumers.module';
 export * from './transparency/transparency-ledger';
 export * from './transparency/transparency-log.consumer';
+export * from './integrity';
 export * from './logging';
 export * from './progress';

@@ -8,7 +8,8 @@ import {
   type JointVentureState,
 } from '@app/domain';
 import { WrongExpectedRevisionError } from '@app/event-store';
-import { Inject } from '@nestjs/common';
+import { IntegrityAlarmError, IntegrityMonitor } from '@app/runtime';
+import { Inject, Optional } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { LedgerMetrics } from '../metrics/metrics';
 import {
@@ -73,6 +74,7 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
     @Inject(NAME_REGISTRY) private readonly names: NameRegistry,
     private readonly metrics: LedgerMetrics,
     @Inject(COMMAND_OPTIONS) private readonly options: CommandOptions,
+    @Optional() private readonly integrity?: IntegrityMonitor,
   ) {
     this.clock = options.clock ?? (() => new Date());
     this.approvals = options.approvals ?? APPROVALS_OFF;
@@ -151,6 +153,8 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
         const loaded = await this.streams.load(jointVentureId);
         // Scope first: a version mismatch (412, with the current version) would disclose the JV.
         authorize(context.actor, submitted, loaded.state);
+        // Nothing is appended on top of a history the integrity monitor found broken.
+        this.integrity?.assertNotAffected(jointVentureId);
         if (conditions.ifMatch !== undefined && loaded.revision !== conditions.ifMatch)
           throw new VersionMismatchError(conditions.ifMatch, loaded.revision);
         const decided = decideSubmitted(
@@ -258,5 +262,9 @@ function nextRevision(loaded: LoadedJointVenture): number {
 
 /** Errors after which we cannot tell whether the append happened (I/O, timeouts, a store crash). */
 function isAmbiguous(error: unknown): boolean {
-  return !(error instanceof DomainError || error instanceof RefusalError);
+  return !(
+    error instanceof DomainError ||
+    error instanceof RefusalError ||
+    error instanceof IntegrityAlarmError
+  );
 }

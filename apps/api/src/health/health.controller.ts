@@ -1,5 +1,5 @@
 import { EVENT_STORE, type EventStore } from '@app/event-store';
-import { Consumers, STORAGE, type Identity, type Storage } from '@app/runtime';
+import { Consumers, IntegrityMonitor, STORAGE, type Identity, type Storage } from '@app/runtime';
 import { Controller, Get, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import {
@@ -15,7 +15,10 @@ import { CurrentIdentity, Public } from '../auth/auth.decorators';
  * commands (the event store answers) and queries (the SQL database answers). Consumer trouble (a
  * lagging, failing or parking projection, an unreachable broker) shows as `degraded` in the
  * details and in the metrics, never as unready: it must not take the API out of a load balancer.
- * Anyone learns up or down; positions, counts and errors are for operators.
+ * Anyone learns up or down; positions, counts and errors are for operators. An integrity alarm
+ * (a broken chain, a changed or missing event, a tree that no longer matches a signed
+ * checkpoint) turns an operator's status into `alarm`, naming the first broken item; the
+ * service stays up and ready (reads go on, commands on the affected JV are refused).
  */
 @ApiTags('operations')
 @Controller('health')
@@ -27,6 +30,7 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(STORAGE) private readonly storage: Storage,
     @Optional() private readonly consumers?: Consumers,
+    @Optional() private readonly integrity?: IntegrityMonitor,
   ) {}
 
   @Get()
@@ -36,6 +40,7 @@ export class HealthController {
       () => this.probe('eventStore', () => this.store.ping()),
       () => this.probe('database', () => this.storage.sql.ping()),
       () => this.consumersHealth(),
+      () => this.integrityHealth(),
     ]);
   }
 
@@ -59,7 +64,13 @@ export class HealthController {
     checks: Parameters<HealthCheckService['check']>[0],
   ): Promise<HealthCheckResult | Pick<HealthCheckResult, 'status'>> {
     const result = this.health.check(checks);
-    if (identity?.actor.role === 'operator') return result;
+    if (identity?.actor.role === 'operator') {
+      const details = await result;
+      // From the integrity details of this very answer, so that status and first finding agree.
+      return details.info?.integrity?.state === 'alarm'
+        ? { ...details, status: 'alarm' as HealthCheckResult['status'] }
+        : details;
+    }
     try {
       return { status: (await result).status };
     } catch (error) {
@@ -77,6 +88,14 @@ export class HealthController {
     } catch (error) {
       return indicator.down({ message: String(error) });
     }
+  }
+
+  /** Up whatever it found (the alarm is the operator's status); the first finding in the details. */
+  private integrityHealth() {
+    const indicator = this.indicators.check('integrity');
+    if (!this.integrity) return indicator.up({ state: 'not monitored in this process' });
+    const { state, first, findings, byCheck, lastRun } = this.integrity.status();
+    return indicator.up({ state, findings, byCheck, ...(first && { first }), lastRun });
   }
 
   /** Up whatever the consumers' state: each one's role, checkpoint and trouble in the details. */

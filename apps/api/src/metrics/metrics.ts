@@ -1,4 +1,4 @@
-import { Consumers } from '@app/runtime';
+import { Consumers, INTEGRITY_CHECKS, IntegrityMonitor } from '@app/runtime';
 import { Controller, Get, Header, Inject, Injectable, Optional } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -34,8 +34,22 @@ export class LedgerMetrics {
     registers: [this.registry],
   });
 
-  constructor(@Optional() @Inject(Consumers) consumers?: Consumers) {
+  constructor(
+    @Optional() @Inject(Consumers) consumers?: Consumers,
+    @Optional() @Inject(IntegrityMonitor) integrity?: IntegrityMonitor,
+  ) {
     collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'jv_integrity_failures',
+      help: 'Integrity findings open now, by check (0 for every check while everything holds).',
+      labelNames: ['check'] as const,
+      registers: [this.registry],
+      collect() {
+        if (!integrity) return;
+        const { byCheck } = integrity.status();
+        for (const check of INTEGRITY_CHECKS) this.set({ check }, byCheck[check] ?? 0);
+      },
+    });
     new Gauge({
       name: 'jv_projection_checkpoint',
       help: 'Global position of the last event each projection applied.',

@@ -13,6 +13,7 @@ import { EventStoreUnavailableError } from '@app/event-store';
 import { InvalidCursorError } from '@app/read-models';
 import {
   IdentityProviderUnavailableError,
+  IntegrityAlarmError,
   InvalidTokenError,
   NotYetInLogError,
 } from '@app/runtime';
@@ -139,6 +140,11 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof NameTakenError)
     return problem(409, 'name-taken', error.message, {
       errors: [{ field: 'name', message: error.message }],
+    });
+  if (error instanceof IntegrityAlarmError)
+    return problem(409, 'integrity-alarm', error.message, {
+      check: error.finding?.check ?? null,
+      brokenVersion: error.finding?.revision ?? null,
     });
   if (error instanceof VersionMismatchError)
     return problem(412, 'version-mismatch', error.message, {

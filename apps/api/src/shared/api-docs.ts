@@ -7,7 +7,7 @@ const PROBLEMS: Record<number, string> = {
   401: 'missing or invalid bearer token',
   403: 'the role or member state may not do this',
   404: 'no such joint venture',
-  409: 'refused by the lifecycle or an invariant: names the current stage (currentStage; currentPhase is its deprecated alias) and what is allowed',
+  409: "refused by the lifecycle or an invariant: names the current stage (currentStage; currentPhase is its deprecated alias) and what is allowed; or type integrity-alarm: the JV's stored history failed verification (check, brokenVersion), nothing is recorded on it",
   412: 'If-Match names a version that is not the current one',
   413: 'body larger than the limit',
   422: 'refers to something this joint venture does not have',

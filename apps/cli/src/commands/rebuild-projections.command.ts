@@ -1,11 +1,21 @@
+import { createSqliteKysely, openSqlite } from '@app/event-store';
 import { rebuildProjections, sqliteRebuildSpace } from '@app/read-models';
-import { loadConfig, openStorage } from '@app/runtime';
+import {
+  ledgerVerifierOf,
+  loadConfig,
+  openStorage,
+  rebuildVerification,
+  TamperingFoundError,
+  TransparencyLedger,
+} from '@app/runtime';
 import type { CliCommand } from './command';
 
 export const rebuildProjectionsCommand: CliCommand = {
   name: 'rebuild-projections',
   usage: `rebuild-projections
-      replays the global log into fresh read-model tables and switches to them`,
+      replays the global log into fresh read-model tables and switches to them, verifying it
+      as it goes (as ledger verify does): at tampering it stops, names it and exits 1, and the
+      read models stay as they were`,
   run: rebuild,
 };
 
@@ -13,15 +23,36 @@ async function rebuild(): Promise<void> {
   // The log is replayed from wherever the service keeps its events.
   const config = loadConfig();
   const storage = await openStorage(config);
+  // The replay holds the SQLite connection in its transactions: the verifier reads the
+  // transparency log beside it, on a connection of its own (PostgreSQL's pool has several).
+  const logConnection = config.DATABASE_URL ? undefined : openSqlite(config.databaseFile);
+  const logReads = logConnection
+    ? (createSqliteKysely(logConnection) as unknown as typeof storage.readModels)
+    : storage.readModels;
   try {
     const report = await rebuildProjections({
       db: storage.readModels,
       checkpoints: storage.checkpoints,
       events: storage.events,
       space: sqliteRebuildSpace({ directory: config.DATA_DIR }),
+      verify: await rebuildVerification(
+        ledgerVerifierOf(
+          storage.events,
+          TransparencyLedger.open(config, { events: storage.events, readModels: logReads }),
+        ),
+      ),
     });
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } catch (error) {
+    if (!(error instanceof TamperingFoundError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.stdout.write(`${JSON.stringify({ stopped: true, finding: error.finding }, null, 2)}\n`);
+    process.exitCode = 1;
   } finally {
+    if (logConnection) {
+      await logReads.destroy();
+      logConnection.close();
+    }
     await storage.close();
   }
 }

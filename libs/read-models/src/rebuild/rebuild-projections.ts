@@ -10,6 +10,7 @@ import {
   type CheckpointStore,
   type EventReader,
   type GlobalPosition,
+  type RecordedEvent,
 } from '@app/event-store';
 import { sql, type Kysely } from 'kysely';
 import { applyEvents, type Projection } from '../projection';
@@ -27,6 +28,17 @@ export type RebuildProjectionsOptions = Readonly<{
   projections?: readonly Projection[];
   /** Events per replay transaction (default 500). */
   batchSize?: number;
+  /**
+   * Checks the log as it is replayed, page by page in order, and once at its end; a rejection
+   * stops the rebuild before anything is swapped in (the live read models stay as they were).
+   * The apps pass the integrity verifier, so read models are never built from tampered events.
+   */
+  verify?: RebuildVerification;
+}>;
+
+export type RebuildVerification = Readonly<{
+  page(events: readonly RecordedEvent[]): Promise<void>;
+  end(): Promise<void>;
 }>;
 
 export type RebuildReport = Readonly<{
@@ -49,7 +61,13 @@ export async function rebuildProjections(
 ): Promise<RebuildReport> {
   const { db, space } = options;
   const projections = options.projections ?? JOINT_VENTURE_PROJECTIONS;
-  const replay = new Replay(options.events, projections, space.schema, options.batchSize ?? 500);
+  const replay = new Replay(
+    options.events,
+    projections,
+    space.schema,
+    options.batchSize ?? 500,
+    options.verify,
+  );
 
   await space.open(db);
   try {
@@ -71,6 +89,7 @@ export async function rebuildProjections(
       // events committed before that, the head read here is at or past every live checkpoint.
       more = true;
       while (more) more = await replay.batch(trx);
+      await options.verify?.end();
       const report: { name: string; rows: Record<string, number> }[] = [];
       for (const projection of projections) {
         report.push({ name: projection.name, rows: await swap(trx, space.schema, projection) });
@@ -98,6 +117,7 @@ class Replay {
     private readonly projections: readonly Projection[],
     private readonly schema: string,
     private readonly batchSize: number,
+    private readonly verify: RebuildVerification | undefined,
   ) {}
 
   /** Applies the next page inside `db`'s transaction; false once the log is exhausted. */
@@ -107,6 +127,7 @@ class Replay {
       maxCount: this.batchSize,
       streamPrefix: JOINT_VENTURE_STREAM_PREFIX,
     });
+    await this.verify?.page(page);
     await applyEvents(db.withSchema(this.schema), this.projections, page);
     if (page.length > 0) this.position = page[page.length - 1].position;
     this.count += page.length;

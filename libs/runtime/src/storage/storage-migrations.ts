@@ -9,6 +9,7 @@ import { migrateReadModels, type ReadModelDb } from '@app/read-models';
 import { migrateLogStore, type LogTables } from '@app/transparency';
 import { sql, type Kysely } from 'kysely';
 import { migrateCommandSide, type CommandSideTables } from './command-side.tables';
+import { migrateIntegrityFindings, type IntegrityTables } from '../integrity/findings.store';
 import { adoptLegacyCheckpoints } from './legacy-checkpoints';
 import { migrateStateSnapshots } from './state-snapshots.table';
 
@@ -48,6 +49,12 @@ export const STORAGE_MIGRATIONS: MigrationSet = {
     },
     // Folded states of long streams, so a cold start does not replay them (issue 12 §3).
     '0004_jv_state_snapshots': { up: migrateStateSnapshots },
+    // What the integrity monitor found (issue 9 §7), read by every process of the deployment.
+    '0005_integrity_findings': {
+      up: async (db: Kysely<unknown>) => {
+        await migrateIntegrityFindings(db as Kysely<IntegrityTables>);
+      },
+    },
   },
 };
 

@@ -48,6 +48,10 @@ export class InMemoryLogStore implements LogStore {
     return this.byEventId.get(eventId);
   }
 
+  async leavesFrom(from: number, limit: number): Promise<LogLeaf[]> {
+    return this.leaves.slice(from, from + limit);
+  }
+
   async streamLeaves(streamId: string, treeSize: number): Promise<LogLeaf[]> {
     return (this.byStream.get(streamId) ?? []).filter((leaf) => leaf.leafIndex < treeSize);
   }

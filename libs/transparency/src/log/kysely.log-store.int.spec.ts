@@ -175,6 +175,7 @@ function bind(store: LogStore): LogStore {
     readTiles: (ids) => store.readTiles(ids),
     commitAppend: (append) => store.commitAppend(append),
     findLeaf: (eventId) => store.findLeaf(eventId),
+    leavesFrom: (from, limit) => store.leavesFrom(from, limit),
     streamLeaves: (streamId, treeSize) => store.streamLeaves(streamId, treeSize),
     headsAt: (treeSize) => store.headsAt(treeSize),
   };

@@ -213,6 +213,15 @@ export class KyselyLogStore implements LogStore {
     return row === undefined ? undefined : toLeaf(row);
   }
 
+  async leavesFrom(from: number, limit: number): Promise<LogLeaf[]> {
+    const rows = await this.leaves(this.db)
+      .where('leaf_index', '>=', from)
+      .orderBy('leaf_index')
+      .limit(limit)
+      .execute();
+    return rows.map(toLeaf);
+  }
+
   async streamLeaves(streamId: string, treeSize: number): Promise<LogLeaf[]> {
     const rows = await this.leaves(this.db)
       .where('stream_id', '=', streamId)

@@ -158,6 +158,17 @@ export function logStoreContract(name: string, open: () => Promise<LogStoreHarne
       expect(await log.streamLeaves('joint-venture-unknown', 50)).toEqual([]);
     });
 
+    it('reads leaves by index range, in order, across appends', async () => {
+      await log.append(entriesFor(0, 5));
+      await log.append(entriesFor(5, 40));
+      const range = await log.leavesFrom(3, 4);
+      expect(range.map((leaf) => leaf.leafIndex)).toEqual([3, 4, 5, 6]);
+      expect(range[0]).toEqual(await log.findLeaf(range[0].eventId));
+      expect((await log.leavesFrom(43, 10)).map((leaf) => leaf.leafIndex)).toEqual([43, 44]);
+      expect(await log.leavesFrom(45, 10)).toEqual([]);
+      await expect(log.leavesFrom(-1, 10)).rejects.toThrow(RangeError);
+    });
+
     it('gives every stream its last leaf below a size, also after later appends', async () => {
       await log.append(entriesFor(0, 5));
       await log.append(entriesFor(5, 40));

@@ -49,6 +49,8 @@ export interface LogStore {
   commitAppend(append: LogAppend): Promise<void>;
   /** The leaf of an event, if the log holds it. */
   findLeaf(eventId: string): Promise<LogLeaf | undefined>;
+  /** Up to `limit` leaves from leaf index `from` on, in leaf order (a verifier's walk). */
+  leavesFrom(from: number, limit: number): Promise<LogLeaf[]>;
   /** One stream's leaves below `treeSize`, in leaf order. */
   streamLeaves(streamId: string, treeSize: number): Promise<LogLeaf[]>;
   /** For every stream with a leaf below `treeSize`, its last such leaf: the heads at that size. */

@@ -85,6 +85,13 @@ export class TransparencyLog {
     return this.store.findLeaf(eventId);
   }
 
+  /** Up to `limit` leaves from index `from` on, in order: what a verifier compares with the events. */
+  async leavesFrom(from: number, limit: number): Promise<LogLeaf[]> {
+    if (!Number.isSafeInteger(from) || from < 0 || !Number.isSafeInteger(limit) || limit < 1)
+      throw new RangeError(`bad leaf range: from ${from}, limit ${limit}`);
+    return this.store.leavesFrom(from, limit);
+  }
+
   streamLeaves(streamId: string, treeSize: number): Promise<LogLeaf[]> {
     return this.store.streamLeaves(streamId, treeSize);
   }
