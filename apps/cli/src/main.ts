@@ -1,13 +1,19 @@
 import 'reflect-metadata';
 import { ConfigError, SigningKeyMissingError } from '@app/runtime';
 import type { CliCommand } from './commands/command';
+import { deadLettersCommand } from './commands/dead-letters.command';
 import { migrateCommand } from './commands/migrate.command';
 import { rebuildProjectionsCommand } from './commands/rebuild-projections.command';
 import { tokenCommand } from './commands/token.command';
 import { UsageError } from './usage-error';
 
 /** Every command of `npm run -s ledger -- <command>`, one file each under `commands/`. */
-const COMMANDS: readonly CliCommand[] = [tokenCommand, rebuildProjectionsCommand, migrateCommand];
+const COMMANDS: readonly CliCommand[] = [
+  tokenCommand,
+  rebuildProjectionsCommand,
+  migrateCommand,
+  deadLettersCommand,
+];
 
 const USAGE = `usage:\n${COMMANDS.map((c) => `  ${c.usage}`).join('\n')}`;
 
