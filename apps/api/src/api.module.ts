@@ -4,6 +4,7 @@ import {
   APP_CONFIG,
   ConsumersModule,
   loggerModule,
+  MetricsModule,
   STORAGE,
   tokenVerifierOf,
   StorageModule,
@@ -105,6 +106,7 @@ export class ApiModule {
       imports: [
         loggerModule(config),
         StorageModule.forRoot(config),
+        MetricsModule,
         CqrsModule.forRoot(),
         TerminusModule,
         ...(config.EMBEDDED_PROJECTOR === 'true' ? [ConsumersModule] : []),

@@ -1,13 +1,29 @@
-import { ConsumersModule, loggerModule, StorageModule, type AppConfig } from '@app/runtime';
+import {
+  ConsumersModule,
+  loggerModule,
+  MetricsModule,
+  MetricsServer,
+  StorageModule,
+  type AppConfig,
+} from '@app/runtime';
 import { Module, type DynamicModule } from '@nestjs/common';
 
-/** The worker on its own: projections and, when KAFKA_BROKERS is set, notifications. */
+/**
+ * The worker on its own: projections and, when KAFKA_BROKERS is set, notifications; metrics on
+ * METRICS_PORT when set.
+ */
 @Module({})
 export class ProjectorModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ProjectorModule,
-      imports: [loggerModule(config), StorageModule.forRoot(config), ConsumersModule],
+      imports: [
+        loggerModule(config),
+        StorageModule.forRoot(config),
+        MetricsModule,
+        ConsumersModule,
+      ],
+      providers: [MetricsServer],
     };
   }
 }

@@ -216,6 +216,12 @@ export class AppConfig {
   @Transform(int) @IsInt() @Min(300) @Max(600_000) LEASE_TTL_MS = 10_000;
   /** Failed attempts at a batch before the events a consumer keeps refusing are parked. */
   @Transform(int) @IsInt() @Min(1) @Max(100) DEAD_LETTER_AFTER_ATTEMPTS = 5;
+  /**
+   * The projector's Prometheus endpoint (`GET /metrics` on this port, no token: keep it inside
+   * the deployment's network); unset: none. The API serves its metrics on its own /metrics.
+   */
+  @IsOptional() @Transform(int) @IsInt() @Min(0) @Max(65_535) METRICS_PORT?: number = undefined;
+  @IsString() @MinLength(1) METRICS_HOST = '0.0.0.0';
   /** Run the projections inside the API process (the embedded default). */
   @IsIn(['true', 'false']) EMBEDDED_PROJECTOR: 'true' | 'false' = 'true';
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';

@@ -13,12 +13,15 @@ import {
   Injectable,
   Logger,
   Module,
+  Optional,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from './app-config';
 import { STORAGE } from './storage/storage.module';
 import type { Storage } from './storage/open-storage';
+import { registerConsumerRoles, timedPublisher } from './metrics/consumer-metrics';
+import { MetricsRegistry } from './metrics/metrics-registry';
 
 /**
  * The consumers of the log this process runs: one per projection and, when KAFKA_BROKERS is
@@ -32,7 +35,11 @@ export class Consumers implements OnApplicationBootstrap, OnApplicationShutdown 
   readonly notifier: LogConsumer | undefined;
   private readonly publisher: KafkaPublisher | undefined;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(STORAGE) storage: Storage) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(STORAGE) storage: Storage,
+    @Optional() metrics?: MetricsRegistry,
+  ) {
     const { events, checkpoints, readModels } = storage;
     const onError = (name: string) => (error: unknown, attempt: number) =>
       this.logger.warn(`${name} failed a batch (attempt ${attempt}), retrying: ${String(error)}`);
@@ -55,7 +62,7 @@ export class Consumers implements OnApplicationBootstrap, OnApplicationShutdown 
       this.publisher = new KafkaPublisher(kafkaSettingsOf(config, this.logger));
       this.notifier = notifier({
         ...shared,
-        publisher: this.publisher,
+        publisher: metrics ? timedPublisher(this.publisher, metrics.registry) : this.publisher,
         maxBatchSize: config.NOTIFICATIONS_BATCH_SIZE,
         checkpointIntervalMs: config.NOTIFICATIONS_CHECKPOINT_INTERVAL_MS,
         cloudEvents: {
@@ -65,6 +72,7 @@ export class Consumers implements OnApplicationBootstrap, OnApplicationShutdown 
         onError: onError('Notifier'),
       });
     }
+    if (metrics) registerConsumerRoles(metrics.registry, () => this.all);
   }
 
   private get all(): LogConsumer[] {

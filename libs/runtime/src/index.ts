@@ -7,3 +7,6 @@ export * from './storage/storage.module';
 export * from './consumers.module';
 export * from './logging';
 export * from './progress';
+export * from './metrics/metrics-registry';
+export * from './metrics/log-backlog';
+export * from './metrics/metrics-server';

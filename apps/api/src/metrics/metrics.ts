@@ -1,39 +1,43 @@
-import { Consumers } from '@app/runtime';
-import { Controller, Get, Header, Inject, Injectable, Optional } from '@nestjs/common';
+import { MetricsRegistry } from '@app/runtime';
+import { Controller, Get, Header, Injectable, Optional } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { FastifyInstance } from 'fastify';
+import { Counter, Histogram, Registry } from 'prom-client';
 import { Access } from '../auth/auth.decorators';
 
-/** Prometheus metrics of this process: commands by type and outcome, projection checkpoints. */
+/**
+ * The API's own metrics, in the process's registry (beside the log and consumer metrics every
+ * process reports): commands by type and outcome, HTTP requests by route and status.
+ */
 @Injectable()
 export class LedgerMetrics {
-  readonly registry = new Registry();
-  readonly commands = new Counter({
-    name: 'jv_commands_total',
-    help: 'Commands handled, by command type and outcome (ok, or the error class).',
-    labelNames: ['command', 'outcome'] as const,
-    registers: [this.registry],
-  });
-  readonly commandDuration = new Histogram({
-    name: 'jv_command_duration_seconds',
-    help: 'Time from dispatch to append (or refusal).',
-    labelNames: ['command'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-    registers: [this.registry],
-  });
+  readonly registry: Registry;
+  readonly commands: Counter<'command' | 'outcome'>;
+  readonly commandDuration: Histogram<'command'>;
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
 
-  constructor(@Optional() @Inject(Consumers) consumers?: Consumers) {
-    collectDefaultMetrics({ register: this.registry });
-    new Gauge({
-      name: 'jv_projection_checkpoint',
-      help: 'Global position of the last event each projection applied.',
-      labelNames: ['projection'] as const,
-      registers: [this.registry],
-      collect() {
-        for (const status of consumers?.projectionStatus() ?? [])
-          if (status.checkpoint !== null)
-            this.set({ projection: status.name }, Number(status.checkpoint));
-      },
+  constructor(@Optional() shared?: MetricsRegistry) {
+    this.registry = shared?.registry ?? new Registry();
+    const registers = [this.registry];
+    this.commands = new Counter({
+      name: 'jv_commands_total',
+      help: 'Commands handled, by command type and outcome (ok, or the error class).',
+      labelNames: ['command', 'outcome'] as const,
+      registers,
+    });
+    this.commandDuration = new Histogram({
+      name: 'jv_command_duration_seconds',
+      help: 'Time from dispatch to append (or refusal).',
+      labelNames: ['command'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    });
+    this.httpDuration = new Histogram({
+      name: 'jv_http_request_duration_seconds',
+      help: 'HTTP requests by method, route pattern and status (its _count is the request rate).',
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
     });
   }
 
@@ -53,6 +57,23 @@ export class LedgerMetrics {
     } finally {
       stop();
     }
+  }
+
+  /**
+   * Observes every answer, refusals before Nest included (401, 413, 429): labelled with the
+   * route's pattern, never the raw URL (ids would make a series per JV), `unmatched` for 404s.
+   */
+  recordHttp(fastify: FastifyInstance): void {
+    fastify.addHook('onResponse', async (request, reply) => {
+      this.httpDuration.observe(
+        {
+          method: request.method,
+          route: request.routeOptions.url ?? 'unmatched',
+          status: String(reply.statusCode),
+        },
+        reply.elapsedTime / 1000,
+      );
+    });
   }
 }
 
