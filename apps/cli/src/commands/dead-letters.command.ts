@@ -41,7 +41,9 @@ async function deadLetters(args: string[]): Promise<void> {
   const storage = await openStorage(loadConfig());
   try {
     const letters = new SqlDeadLetterStore(storage.readModels);
-    const out = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    const out = (value: unknown): void => {
+      process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    };
     if (action === 'list') return out((await letters.list(values.consumer)).map(listed));
     if (action === 'retry') {
       const requested = await letters.requestRetry(values.all ? { all: true } : { id: id! });
