@@ -10,3 +10,4 @@ export * from './progress';
 export * from './metrics/metrics-registry';
 export * from './metrics/log-backlog';
 export * from './metrics/metrics-server';
+export * from './metrics/consumer-metrics';
