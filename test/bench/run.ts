@@ -21,7 +21,7 @@ import {
   pageReadRows,
   seedLogTemplate,
 } from './projection-catch-up.bench';
-import { measureRebuild, rebuildRows } from './rebuild.bench';
+import { measurePostgresRebuild, measureRebuild, rebuildRows } from './rebuild.bench';
 import { machineInfo } from './support/machine';
 import { BenchRun, QUICK, runMain } from './support/bench-run';
 import { int } from './support/stats';
@@ -100,6 +100,9 @@ async function main(): Promise<number> {
         progress(`  rebuild, sync=${synchronous}`);
         rows.push(...rebuildRows(await measureRebuild(dir, synchronous)));
         if (synchronous === 'FULL') {
+          progress('  rebuild, read models on PostgreSQL');
+          const onPostgres = await measurePostgresRebuild(dir);
+          if (onPostgres) rows.push(...rebuildRows(onPostgres));
           progress('  log page reads and a command on the large log');
           rows.push(...pageReadRows(await measureLogPageRead(dir)));
           rows.push(

@@ -27,6 +27,8 @@ export type RebuildProjectionsOptions = Readonly<{
   projections?: readonly Projection[];
   /** Events per replay transaction (default 500). */
   batchSize?: number;
+  /** Hears the number of events replayed so far, after every batch. */
+  onProgress?: (replayed: number) => void;
 }>;
 
 export type RebuildReport = Readonly<{
@@ -49,7 +51,13 @@ export async function rebuildProjections(
 ): Promise<RebuildReport> {
   const { db, space } = options;
   const projections = options.projections ?? JOINT_VENTURE_PROJECTIONS;
-  const replay = new Replay(options.events, projections, space.schema, options.batchSize ?? 500);
+  const replay = new Replay(
+    options.events,
+    projections,
+    space.schema,
+    options.batchSize ?? 500,
+    options.onProgress,
+  );
 
   await space.open(db);
   try {
@@ -66,8 +74,13 @@ export async function rebuildProjections(
     }
 
     return await db.transaction().execute(async (trx) => {
+      await space.holdLiveWriters(
+        trx,
+        projections.flatMap((projection) => projection.tables.map((table) => table.name)),
+      );
       // Catch up with what was appended during the replay. On SQLite this transaction holds
-      // the write lock, so nothing commits meanwhile, and since a live consumer only checkpoints
+      // the write lock (on PostgreSQL, `holdLiveWriters` locks the live tables and checkpoints),
+      // so nothing commits meanwhile, and since a live consumer only checkpoints
       // events committed before that, the head read here is at or past every live checkpoint.
       more = true;
       while (more) more = await replay.batch(trx);
@@ -98,6 +111,7 @@ class Replay {
     private readonly projections: readonly Projection[],
     private readonly schema: string,
     private readonly batchSize: number,
+    private readonly onProgress?: (replayed: number) => void,
   ) {}
 
   /** Applies the next page inside `db`'s transaction; false once the log is exhausted. */
@@ -110,6 +124,7 @@ class Replay {
     await applyEvents(db.withSchema(this.schema), this.projections, page);
     if (page.length > 0) this.position = page[page.length - 1].position;
     this.count += page.length;
+    if (page.length > 0) this.onProgress?.(this.count);
     return page.length > 0;
   };
 }
