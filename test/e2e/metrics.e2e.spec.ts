@@ -204,5 +204,7 @@ describeWithPostgres('a projector process on METRICS_PORT', (pg) => {
       expect(valueOf(body, `jv_consumer_lag_events{${SUMMARIES}}`)).toBe(0);
     });
     expect(projector.isRunning()).toBe(true);
+    // The same port answers the liveness probe of the compose file and the Kubernetes manifest.
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/health/live`)).status).toBe(200);
   });
 });

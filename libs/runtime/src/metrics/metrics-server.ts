@@ -12,7 +12,8 @@ import { MetricsRegistry } from './metrics-registry';
 
 /**
  * `GET /metrics` of a process without an HTTP API (the projector), on METRICS_PORT: a port of
- * its own for Prometheus inside the deployment's network, not behind the API's tokens. Off
+ * its own for Prometheus inside the deployment's network, not behind the API's tokens; and
+ * `GET /health/live` for liveness probes (the process answers; a standby is live too). Off
  * when METRICS_PORT is unset.
  */
 @Injectable()
@@ -34,7 +35,12 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     if (this.config.METRICS_PORT === undefined) return;
     const { registry } = this.metrics;
     this.server = createServer((request, response) => {
-      if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
+      const path = request.url?.split('?')[0];
+      if (request.method === 'GET' && path === '/health/live') {
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"up"}');
+        return;
+      }
+      if (request.method !== 'GET' || path !== '/metrics') {
         response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
         return;
       }
