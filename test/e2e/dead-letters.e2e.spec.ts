@@ -9,20 +9,18 @@ import { createPostgresDb } from '@app/event-store';
 import { type ReadModelDb } from '@app/read-models';
 import { loadConfig, localTokensOf } from '@app/runtime';
 import { sql, type Kysely } from 'kysely';
-import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKurrentDb, type TestKurrentDb } from '../services/kurrentdb';
 import { describeWithPostgres } from '../services/postgres';
+import { runCli } from './support/cli-process';
 import { spawnApp, startApiProcess, type ApiProcess, type AppProcess } from './support/api-process';
 import { establishBody, eventually, RU_MANAGER } from './support/test-app';
 
-const REPO_ROOT = join(__dirname, '..', '..');
 const SUMMARIES = 'JointVentureSummaries';
 
-type Run = Readonly<{ code: number; stdout: string; stderr: string }>;
 type Listed = Readonly<{
   id: string;
   consumer: string;
@@ -32,29 +30,7 @@ type Listed = Readonly<{
   skipped?: Readonly<{ by: string; reason: string }>;
 }>;
 
-/** `npm run -s ledger -- <args>` from source, as its own process with only `env`. */
-function ledger(env: Record<string, string>, ...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [
-        '-r',
-        'ts-node/register/transpile-only',
-        '-r',
-        'tsconfig-paths/register',
-        'apps/cli/src/main.ts',
-        ...args,
-      ],
-      {
-        cwd: REPO_ROOT,
-        env: { PATH: process.env.PATH, TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'), ...env },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const ledger = runCli;
 
 describeWithPostgres('dead letters on PostgreSQL, from the CLI', (pg) => {
   let kurrent: TestKurrentDb;

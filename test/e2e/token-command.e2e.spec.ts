@@ -1,37 +1,11 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from './support/cli-process';
 import { startTestApp, type TestApp } from './support/test-app';
 
-const REPO_ROOT = join(__dirname, '..', '..');
-
-type Run = Readonly<{ code: number; stdout: string; stderr: string }>;
-
-/** `npm run token` as the README runs it, without the build: the CLI from source, its own env. */
-function token(env: Record<string, string>, ...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [
-        '-r',
-        'ts-node/register/transpile-only',
-        '-r',
-        'tsconfig-paths/register',
-        'apps/cli/src/main.ts',
-        'token',
-        ...args,
-      ],
-      {
-        cwd: REPO_ROOT,
-        env: { PATH: process.env.PATH, TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'), ...env },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+/** `npm run token` as the README runs it, without the build. */
+const token = (env: Record<string, string>, ...args: string[]) => runCli(env, 'token', ...args);
 const VIEWER_ARGS = ['--role', 'viewer', '--member-state', 'RU', '--subject', 'vera'];
 
 /** The token command signs with the service's key, or fails saying where it looked (issue 8 §6). */

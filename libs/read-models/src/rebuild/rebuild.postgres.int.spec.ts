@@ -15,7 +15,7 @@ import { JointVentureHistory } from '@test/support/joint-venture-history';
 import { sql, type Kysely } from 'kysely';
 import { JOINT_VENTURE_PROJECTIONS, migrateReadModels, projectionConsumer } from '../projections';
 import type { ReadModelDb } from '../read-model-db';
-import { openTestReadModels, project, snapshot } from '../testing/read-model-test-db';
+import { projectedFromScratch, snapshot } from '../testing/read-model-test-db';
 import { rebuildProjections } from './rebuild-projections';
 import { postgresRebuildSpace } from './rebuild-space';
 
@@ -52,15 +52,7 @@ describeWithPostgres(
     const caughtUp = (position: GlobalPosition) =>
       Promise.all(consumers.map((c) => c.waitFor(position)));
     /** What the projections make of the whole log fed directly (SQLite in memory). */
-    const expected = async () => {
-      const reference = await openTestReadModels();
-      try {
-        await project(reference.db, await store.readAll());
-        return await snapshot(reference.db);
-      } finally {
-        await reference.close();
-      }
-    };
+    const expected = async () => projectedFromScratch(await store.readAll());
 
     it('rebuilds while live consumers run and events keep arriving; they carry on after the switch', async () => {
       for (let i = 0; i < 5; i++) await append(new JointVentureHistory().fullLifecycle());
