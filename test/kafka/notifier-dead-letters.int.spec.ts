@@ -7,7 +7,7 @@
 import { NOTIFIER_NAME } from '@app/notifications';
 import { SqlDeadLetterStore, type DeadLetter } from '@app/event-store';
 import type { ReadModelDb } from '@app/read-models';
-import { STORAGE, type Storage } from '@app/runtime';
+import { MetricsRegistry, STORAGE, type Storage } from '@app/runtime';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import {
@@ -121,5 +121,12 @@ describeWithKafka('the notifier parks what the broker refuses or it cannot map',
       return found;
     });
     expect(left[0].attempts).toBeGreaterThan(parked[2].attempts);
+
+    // What the broker refused is counted apart from what it acknowledged.
+    const registry = app.app.get(MetricsRegistry).registry;
+    const failures = await registry.getSingleMetric('jv_notifier_publish_failures_total')!.get();
+    expect(failures.values.find((v) => v.labels.kind === 'refused')?.value).toBeGreaterThan(0);
+    const published = await registry.getSingleMetric('jv_notifier_published_total')!.get();
+    expect(published.values[0].value).toBeGreaterThanOrEqual(3);
   });
 });
