@@ -11,6 +11,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsUrl,
   Matches,
   Max,
   Min,
@@ -222,6 +223,10 @@ export class AppConfig {
    */
   @IsOptional() @Transform(int) @IsInt() @Min(0) @Max(65_535) METRICS_PORT?: number = undefined;
   @IsString() @MinLength(1) METRICS_HOST = '0.0.0.0';
+  /** OpenTelemetry traces: on with OTEL_ENABLED=true or an OTLP endpoint (off by default). */
+  @IsIn(['true', 'false']) OTEL_ENABLED: 'true' | 'false' = 'false';
+  /** Where spans go over OTLP/HTTP (e.g. http://collector:4318); setting it turns tracing on. */
+  @IsOptional() @IsUrl({ require_tld: false }) OTEL_EXPORTER_OTLP_ENDPOINT?: string = undefined;
   /** Run the projections inside the API process (the embedded default). */
   @IsIn(['true', 'false']) EMBEDDED_PROJECTOR: 'true' | 'false' = 'true';
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';

@@ -11,3 +11,5 @@ export * from './metrics/metrics-registry';
 export * from './metrics/log-backlog';
 export * from './metrics/metrics-server';
 export * from './metrics/consumer-metrics';
+export * from './tracing/tracing';
+export * from './tracing/start-tracing';

@@ -1,4 +1,5 @@
-import { MetricsRegistry } from '@app/runtime';
+import { inSpan, MetricsRegistry } from '@app/runtime';
+import type { Attributes } from '@opentelemetry/api';
 import { Controller, Get, Header, Injectable, Optional } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
@@ -41,11 +42,19 @@ export class LedgerMetrics {
     });
   }
 
-  /** Times a command and counts its outcome. */
-  async observe<T>(command: string, run: () => Promise<T>): Promise<T> {
+  /** Times a command and counts its outcome, in a span `command <type>` (when tracing is on). */
+  async observe<T>(
+    command: string,
+    run: () => Promise<T>,
+    attributes: Attributes = {},
+  ): Promise<T> {
     const stop = this.commandDuration.startTimer({ command });
     try {
-      const result = await run();
+      const result = await inSpan(
+        `command ${command}`,
+        { 'jv.command': command, ...attributes },
+        run,
+      );
       this.commands.inc({ command, outcome: 'ok' });
       return result;
     } catch (error) {

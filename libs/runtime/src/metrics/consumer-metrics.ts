@@ -1,6 +1,7 @@
 import type { LogConsumer } from '@app/event-store';
 import type { NotificationPublisher } from '@app/notifications';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { inSpan } from '../tracing/tracing';
 
 /** `jv_consumer_active{consumer}`: 1 where this process runs the consumer, 0 while it stands by. */
 export function registerConsumerRoles(registry: Registry, consumers: () => readonly LogConsumer[]) {
@@ -47,7 +48,9 @@ export function timedPublisher(
     async publish(events) {
       const stop = duration.startTimer();
       try {
-        await publisher.publish(events);
+        await inSpan('publish', { 'messaging.batch.message_count': events.length }, () =>
+          publisher.publish(events),
+        );
         stop();
         published.inc(events.length);
       } catch (error) {

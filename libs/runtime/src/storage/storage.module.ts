@@ -8,6 +8,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../app-config';
+import { tracedAppends } from '../tracing/tracing';
 import { openStorage, type Storage } from './open-storage';
 
 /** DI token of the process's `Storage` (events, SQL database, read models, checkpoints). */
@@ -33,7 +34,12 @@ export class StorageModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: STORAGE, useFactory: () => openStorage(config) },
-        { provide: EVENT_STORE, inject: [STORAGE], useFactory: (s: Storage) => s.events },
+        // Appends in a span each (a no-op while tracing is off).
+        {
+          provide: EVENT_STORE,
+          inject: [STORAGE],
+          useFactory: (s: Storage) => tracedAppends(s.events),
+        },
         StorageShutdown,
       ],
       exports: [APP_CONFIG, STORAGE, EVENT_STORE],
