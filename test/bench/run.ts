@@ -24,7 +24,7 @@ import {
   seedLogTemplate,
 } from './projection-catch-up.bench';
 import { measureVerifyAll, verifyAllRows } from './ledger-verify.bench';
-import { measureRebuild, rebuildRows } from './rebuild.bench';
+import { measurePostgresRebuild, measureRebuild, rebuildRows } from './rebuild.bench';
 import { machineInfo } from './support/machine';
 import { BenchRun, QUICK, runMain } from './support/bench-run';
 import { int } from './support/stats';
@@ -111,6 +111,9 @@ async function main(): Promise<number> {
         progress(`  the transparency log's consumer, sync=${synchronous}`);
         rows.push(...logConsumerRows(await measureLogConsumer(dir, synchronous)));
         if (synchronous === 'FULL') {
+          progress('  rebuild, read models on PostgreSQL');
+          const onPostgres = await measurePostgresRebuild(dir);
+          if (onPostgres) rows.push(...rebuildRows(onPostgres));
           progress('  log page reads and a command on the large log');
           rows.push(...pageReadRows(await measureLogPageRead(dir)));
           rows.push(

@@ -83,7 +83,7 @@ describe('authentication and roles', () => {
     expect(metrics.body).toContain(
       'jv_commands_total{command="EstablishJointVenture",outcome="ok"} 1',
     );
-    expect(metrics.body).toContain('jv_projection_checkpoint{projection="JointVentureSummaries"}');
+    expect(metrics.body).toContain('jv_log_head_position ');
     expect((await (await testApp.as(VIEWER)).get('/metrics')).status).toBe(403);
   });
 

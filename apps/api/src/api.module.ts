@@ -5,6 +5,7 @@ import {
   ConsumersModule,
   IntegrityModule,
   loggerModule,
+  MetricsModule,
   STORAGE,
   tokenVerifierOf,
   StorageModule,
@@ -141,6 +142,7 @@ export class ApiModule {
       imports: [
         loggerModule(config),
         StorageModule.forRoot(config),
+        MetricsModule,
         CqrsModule.forRoot(),
         TerminusModule,
         ...(config.EMBEDDED_PROJECTOR === 'true' ? [ConsumersModule] : []),

@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { ApiModule } from './api.module';
 import { TOKEN_VERIFIER } from './auth/authentication.hook';
 import { installHttpPipeline } from './http/http-pipeline';
+import { LedgerMetrics } from './metrics/metrics';
 import { serverOptionsOf } from './http/server-options';
 import { createValidationPipe } from './problem/validation';
 import { completeApiDocument } from './shared/api-document';
@@ -40,6 +41,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     { fallback: true },
   );
   await installHttpPipeline(app, config, app.get<TokenVerifier>(TOKEN_VERIFIER));
+  app.get(LedgerMetrics).recordHttp(app.getHttpAdapter().getInstance() as never);
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
 

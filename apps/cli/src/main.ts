@@ -3,6 +3,7 @@ import { ConfigError, SigningKeyMissingError } from '@app/runtime';
 import { checkpointCommand } from './commands/checkpoint.command';
 import type { CliCommand } from './commands/command';
 import { exportCommand } from './commands/export.command';
+import { deadLettersCommand } from './commands/dead-letters.command';
 import { migrateCommand } from './commands/migrate.command';
 import { rebuildProjectionsCommand } from './commands/rebuild-projections.command';
 import { tokenCommand } from './commands/token.command';
@@ -21,6 +22,7 @@ const COMMANDS: readonly CliCommand[] = [
   verifyBundleCommand,
   witnessCommand,
   verifyCommand,
+  deadLettersCommand,
 ];
 
 const USAGE = `usage:\n${COMMANDS.map((c) => `  ${c.usage}`).join('\n')}`;

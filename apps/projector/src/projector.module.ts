@@ -2,12 +2,17 @@ import {
   ConsumersModule,
   IntegrityModule,
   loggerModule,
+  MetricsModule,
+  MetricsServer,
   StorageModule,
   type AppConfig,
 } from '@app/runtime';
 import { Module, type DynamicModule } from '@nestjs/common';
 
-/** The worker on its own: projections, the integrity monitor and, when KAFKA_BROKERS is set, notifications. */
+/**
+ * The worker on its own: projections, the integrity monitor and, when KAFKA_BROKERS is set,
+ * notifications; metrics on METRICS_PORT when set.
+ */
 @Module({})
 export class ProjectorModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -16,9 +21,11 @@ export class ProjectorModule {
       imports: [
         loggerModule(config),
         StorageModule.forRoot(config),
+        MetricsModule,
         ConsumersModule,
         IntegrityModule.forRoot({ verifies: true }),
       ],
+      providers: [MetricsServer],
     };
   }
 }

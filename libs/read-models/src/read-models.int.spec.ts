@@ -23,7 +23,7 @@ import { sqliteRebuildSpace } from './rebuild/rebuild-space';
 import { JointVentureHistory } from '@test/support/joint-venture-history';
 import {
   openTestReadModels,
-  project,
+  projectedFromScratch,
   snapshot,
   type TestReadModels,
 } from './testing/read-model-test-db';
@@ -102,13 +102,7 @@ describe('read models fed by SqliteEventStore', () => {
 
   /** What the projections make of the whole log when fed directly: the reference. */
   async function expectedReadModels() {
-    const reference = await openTestReadModels();
-    try {
-      await project(reference.db, await store.readAll());
-      return await snapshot(reference.db);
-    } finally {
-      await reference.close();
-    }
+    return projectedFromScratch(await store.readAll());
   }
 
   it('catches up with the log, then follows live appends', async () => {

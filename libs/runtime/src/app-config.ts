@@ -19,6 +19,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsUrl,
   Matches,
   Max,
   Min,
@@ -267,6 +268,16 @@ export class AppConfig {
    * only what was appended since (an edit of an old event shows at the next full run).
    */
   @Transform(int) @IsInt() @Min(1) @Max(604_800) VERIFY_FULL_INTERVAL_S = 600;
+  /**
+   * The projector's Prometheus endpoint (`GET /metrics` on this port, no token: keep it inside
+   * the deployment's network); unset: none. The API serves its metrics on its own /metrics.
+   */
+  @IsOptional() @Transform(int) @IsInt() @Min(0) @Max(65_535) METRICS_PORT?: number = undefined;
+  @IsString() @MinLength(1) METRICS_HOST = '0.0.0.0';
+  /** OpenTelemetry traces: on with OTEL_ENABLED=true or an OTLP endpoint (off by default). */
+  @IsIn(['true', 'false']) OTEL_ENABLED: 'true' | 'false' = 'false';
+  /** Where spans go over OTLP/HTTP (e.g. http://collector:4318); setting it turns tracing on. */
+  @IsOptional() @IsUrl({ require_tld: false }) OTEL_EXPORTER_OTLP_ENDPOINT?: string = undefined;
   /** Run the projections inside the API process (the embedded default). */
   @IsIn(['true', 'false']) EMBEDDED_PROJECTOR: 'true' | 'false' = 'true';
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';

@@ -21,12 +21,15 @@ import {
   Injectable,
   Logger,
   Module,
+  Optional,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from './app-config';
 import { STORAGE } from './storage/storage.module';
 import type { Storage } from './storage/open-storage';
+import { registerConsumerRoles, timedPublisher } from './metrics/consumer-metrics';
+import { MetricsRegistry } from './metrics/metrics-registry';
 import { TRANSPARENCY, type TransparencyLedger } from './transparency/transparency-ledger';
 import { transparencyLogConsumer } from './transparency/transparency-log.consumer';
 
@@ -51,6 +54,7 @@ export class Consumers implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(STORAGE) storage: Storage,
     @Inject(TRANSPARENCY) private readonly transparency: TransparencyLedger,
+    @Optional() metrics?: MetricsRegistry,
   ) {
     const { events, checkpoints, readModels } = storage;
     const onError = (name: string) => (error: unknown, attempt: number) =>
@@ -84,7 +88,7 @@ export class Consumers implements OnApplicationBootstrap, OnApplicationShutdown 
       );
       const publishing = {
         ...shared,
-        publisher: this.publisher,
+        publisher: metrics ? timedPublisher(this.publisher, metrics.registry) : this.publisher,
         maxBatchSize: config.NOTIFICATIONS_BATCH_SIZE,
         checkpointIntervalMs: config.NOTIFICATIONS_CHECKPOINT_INTERVAL_MS,
         cloudEvents: {
@@ -104,6 +108,7 @@ export class Consumers implements OnApplicationBootstrap, OnApplicationShutdown 
         onError: onError('CheckpointPublisher'),
       });
     }
+    if (metrics) registerConsumerRoles(metrics.registry, () => this.all);
   }
 
   private get all(): LogConsumer[] {

@@ -81,8 +81,13 @@ export class ExecuteCommandHandler implements ICommandHandler<ExecuteCommand> {
   }
 
   execute(message: ExecuteCommand): Promise<CommandOutcome> {
-    return this.metrics.observe(message.command.type, () =>
-      this.oneAtATime.run(message.command.jointVentureId, () => this.run(message)),
+    return this.metrics.observe(
+      message.command.type,
+      () => this.oneAtATime.run(message.command.jointVentureId, () => this.run(message)),
+      {
+        'jv.correlation_id': message.context.correlationId,
+        'jv.joint_venture_id': message.command.jointVentureId,
+      },
     );
   }
 

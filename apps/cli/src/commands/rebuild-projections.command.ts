@@ -1,9 +1,10 @@
 import { createSqliteKysely, openSqlite } from '@app/event-store';
-import { rebuildProjections, sqliteRebuildSpace } from '@app/read-models';
+import { postgresRebuildSpace, rebuildProjections, sqliteRebuildSpace } from '@app/read-models';
 import {
   ledgerVerifierOf,
   loadConfig,
   openStorage,
+  progress,
   rebuildVerification,
   TamperingFoundError,
   TransparencyLedger,
@@ -13,9 +14,11 @@ import type { CliCommand } from './command';
 export const rebuildProjectionsCommand: CliCommand = {
   name: 'rebuild-projections',
   usage: `rebuild-projections
-      replays the global log into fresh read-model tables and switches to them, verifying it
-      as it goes (as ledger verify does): at tampering it stops, names it and exits 1, and the
-      read models stay as they were`,
+      replays the global log into fresh read-model tables (a scratch SQLite file, or a schema
+      jv_rebuild on PostgreSQL) while the live ones serve, catches up to the head and switches
+      in one transaction; safe to interrupt and rerun. It verifies the log as it goes (as
+      ledger verify does): at tampering it stops, names it and exits 1, and the read models
+      stay as they were. Progress on stderr (a bar on a terminal), the report as JSON on stdout`,
   run: rebuild,
 };
 
@@ -29,19 +32,26 @@ async function rebuild(): Promise<void> {
   const logReads = logConnection
     ? (createSqliteKysely(logConnection) as unknown as typeof storage.readModels)
     : storage.readModels;
+  // The log's length is not known ahead (KurrentDB positions are not counts): the bar shows
+  // the count and the rate, its total grows with it.
+  const bar = progress({ operation: 'rebuild', total: 0, unit: 'events', out: process.stderr });
   try {
     const report = await rebuildProjections({
       db: storage.readModels,
       checkpoints: storage.checkpoints,
       events: storage.events,
-      space: sqliteRebuildSpace({ directory: config.DATA_DIR }),
+      space: config.DATABASE_URL
+        ? postgresRebuildSpace()
+        : sqliteRebuildSpace({ directory: config.DATA_DIR }),
       verify: await rebuildVerification(
         ledgerVerifierOf(
           storage.events,
           TransparencyLedger.open(config, { events: storage.events, readModels: logReads }),
         ),
       ),
+      onProgress: (replayed) => bar.update(replayed, replayed),
     });
+    bar.finish({ position: report.position });
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } catch (error) {
     if (!(error instanceof TamperingFoundError)) throw error;

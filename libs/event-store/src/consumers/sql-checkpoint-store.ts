@@ -54,6 +54,15 @@ export class SqlCheckpointStore<DB extends CheckpointTables> implements Checkpoi
       .execute();
   }
 
+  /** Every consumer's checkpoint, for metrics and operators. */
+  async all(): Promise<ReadonlyMap<string, GlobalPosition>> {
+    const rows = await this.checkpoints(undefined)
+      .selectFrom('consumer_checkpoints')
+      .selectAll()
+      .execute();
+    return new Map(rows.map((row) => [row.consumer, BigInt(row.position)]));
+  }
+
   async reset(consumer: string, tx?: Kysely<DB>): Promise<void> {
     await this.checkpoints(tx)
       .deleteFrom('consumer_checkpoints')

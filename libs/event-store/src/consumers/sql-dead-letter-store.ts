@@ -119,6 +119,20 @@ export class SqlDeadLetterStore<DB extends DeadLetterTables> implements DeadLett
     return (await query.execute()).map(toDeadLetter).sort(byPosition);
   }
 
+  /** How many letters each consumer has in each status, for metrics. */
+  async counts(): Promise<{ consumer: string; status: DeadLetterStatus; count: number }[]> {
+    const rows = await this.letters()
+      .selectFrom('consumer_dead_letters')
+      .select((eb) => ['consumer', 'status', eb.fn.countAll<number>().as('n')])
+      .groupBy(['consumer', 'status'])
+      .execute();
+    return rows.map((row) => ({
+      consumer: row.consumer,
+      status: row.status as DeadLetterStatus,
+      count: Number(row.n),
+    }));
+  }
+
   async requestRetry(selection: Readonly<{ id: string } | { all: true }>): Promise<number> {
     let update = this.letters()
       .updateTable('consumer_dead_letters')

@@ -34,6 +34,8 @@ export type RebuildProjectionsOptions = Readonly<{
    * The apps pass the integrity verifier, so read models are never built from tampered events.
    */
   verify?: RebuildVerification;
+  /** Hears the number of events replayed so far, after every batch. */
+  onProgress?: (replayed: number) => void;
 }>;
 
 export type RebuildVerification = Readonly<{
@@ -67,6 +69,7 @@ export async function rebuildProjections(
     space.schema,
     options.batchSize ?? 500,
     options.verify,
+    options.onProgress,
   );
 
   await space.open(db);
@@ -84,8 +87,13 @@ export async function rebuildProjections(
     }
 
     return await db.transaction().execute(async (trx) => {
+      await space.holdLiveWriters(
+        trx,
+        projections.flatMap((projection) => projection.tables.map((table) => table.name)),
+      );
       // Catch up with what was appended during the replay. On SQLite this transaction holds
-      // the write lock, so nothing commits meanwhile, and since a live consumer only checkpoints
+      // the write lock (on PostgreSQL, `holdLiveWriters` locks the live tables and checkpoints),
+      // so nothing commits meanwhile, and since a live consumer only checkpoints
       // events committed before that, the head read here is at or past every live checkpoint.
       more = true;
       while (more) more = await replay.batch(trx);
@@ -118,6 +126,7 @@ class Replay {
     private readonly schema: string,
     private readonly batchSize: number,
     private readonly verify: RebuildVerification | undefined,
+    private readonly onProgress?: (replayed: number) => void,
   ) {}
 
   /** Applies the next page inside `db`'s transaction; false once the log is exhausted. */
@@ -131,6 +140,7 @@ class Replay {
     await applyEvents(db.withSchema(this.schema), this.projections, page);
     if (page.length > 0) this.position = page[page.length - 1].position;
     this.count += page.length;
+    if (page.length > 0) this.onProgress?.(this.count);
     return page.length > 0;
   };
 }

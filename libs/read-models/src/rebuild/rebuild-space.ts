@@ -1,7 +1,7 @@
 /**
  * Where a rebuild builds its fresh tables before they replace the live ones: a namespace the
  * same Kysely instance reaches through `withSchema(schema)`. SQLite attaches a scratch file
- * under that schema name; PostgreSQL would create (and drop) a schema of that name.
+ * under that schema name; PostgreSQL creates (and drops) a schema of that name.
  */
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -17,6 +17,11 @@ export interface RebuildSpace {
   open(db: Kysely<ReadModelDb>): Promise<void>;
   /** Removes the namespace and everything in it; also safe after a failed `open`. */
   close(db: Kysely<ReadModelDb>): Promise<void>;
+  /**
+   * Inside the switching transaction, before it catches up: keeps live consumers from committing
+   * until it ends (their last writes wait or are already in), while readers go on.
+   */
+  holdLiveWriters(trx: Kysely<ReadModelDb>, liveTables: readonly string[]): Promise<void>;
 }
 
 export type SqliteRebuildSpaceOptions = Readonly<{
@@ -45,6 +50,32 @@ export function sqliteRebuildSpace(options: SqliteRebuildSpaceOptions = {}): Reb
         await sql`detach database ${sql.id(schema)}`.execute(db);
       }
       for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+    },
+    // The switching transaction holds SQLite's write lock already: nobody else commits.
+    holdLiveWriters: async () => undefined,
+  };
+}
+
+/**
+ * A schema of its own in the read models' PostgreSQL database. Its name is fixed, and `open`
+ * drops whatever an interrupted earlier rebuild left in it, so a rerun starts clean.
+ */
+export function postgresRebuildSpace(schema = 'jv_rebuild'): RebuildSpace {
+  return {
+    schema,
+    async open(db) {
+      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
+      await sql`create schema ${sql.id(schema)}`.execute(db);
+    },
+    async close(db) {
+      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
+    },
+    async holdLiveWriters(trx, liveTables) {
+      // EXCLUSIVE lets readers (queries) on, and waits for the consumer transactions under way.
+      // The checkpoints last: a consumer writes its tables first and its checkpoint at the end,
+      // so one holding a live table is never left waiting on a lock this one took before.
+      const tables = [...liveTables, 'consumer_checkpoints'].map((name) => sql.id(name));
+      await sql`lock table ${sql.join(tables)} in exclusive mode`.execute(trx);
     },
   };
 }

@@ -41,6 +41,19 @@ export async function project(
   await db.transaction().execute((trx) => applyEvents(trx, projections, events));
 }
 
+/** What the projections make of `events` fed directly into fresh tables: the reference. */
+export async function projectedFromScratch(
+  events: readonly RecordedEvent[],
+): Promise<Record<string, unknown[]>> {
+  const reference = await openTestReadModels();
+  try {
+    await project(reference.db, events);
+    return await snapshot(reference.db);
+  } finally {
+    await reference.close();
+  }
+}
+
 /** Every row of the projections' tables, in a stable order, for before/after comparisons. */
 export async function snapshot(
   db: Kysely<ReadModelDb>,

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../app-config';
 import { TRANSPARENCY, TransparencyLedger } from '../transparency/transparency-ledger';
+import { tracedAppends } from '../tracing/tracing';
 import { openStorage, type Storage } from './open-storage';
 
 /** DI token of the process's `Storage` (events, SQL database, read models, checkpoints). */
@@ -34,7 +35,12 @@ export class StorageModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: STORAGE, useFactory: () => openStorage(config) },
-        { provide: EVENT_STORE, inject: [STORAGE], useFactory: (s: Storage) => s.events },
+        // Appends in a span each (a no-op while tracing is off).
+        {
+          provide: EVENT_STORE,
+          inject: [STORAGE],
+          useFactory: (s: Storage) => tracedAppends(s.events),
+        },
         {
           provide: TRANSPARENCY,
           inject: [STORAGE],
