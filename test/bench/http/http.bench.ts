@@ -218,11 +218,11 @@ export function projectionLag(service: Service): number {
       .get(`${JOINT_VENTURE_STREAM_PREFIX}%`) as { head: number | null };
     const stored = new Map(
       (
-        db.prepare('SELECT name, position FROM projection_checkpoints').all() as {
-          name: string;
+        db.prepare('SELECT consumer, position FROM consumer_checkpoints').all() as {
+          consumer: string;
           position: string;
         }[]
-      ).map((row) => [row.name, Number(row.position)]),
+      ).map((row) => [row.consumer, Number(row.position)]),
     );
     const slowest = Math.min(...JOINT_VENTURE_PROJECTIONS.map((p) => stored.get(p.name) ?? 0));
     return head.head === null
