@@ -164,7 +164,9 @@ export async function measureLoad(service: Service, options: LoadOptions): Promi
     auditorToken: service.auditorToken,
     runTag,
   };
-  if (options.warmupSeconds > 0) await runDriver({ ...plan, seconds: options.warmupSeconds });
+  // Batch references are unique per JV and each driver counts from 1: the warm-up has a tag of its own.
+  if (options.warmupSeconds > 0)
+    await runDriver({ ...plan, seconds: options.warmupSeconds, runTag: `${runTag}w` });
   const cpuBefore = service.cpuMs();
   const result = await runDriver(plan);
   const serviceCpuMs = service.cpuMs() - cpuBefore;
