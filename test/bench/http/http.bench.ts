@@ -164,7 +164,9 @@ export async function measureLoad(service: Service, options: LoadOptions): Promi
     auditorToken: service.auditorToken,
     runTag,
   };
-  if (options.warmupSeconds > 0) await runDriver({ ...plan, seconds: options.warmupSeconds });
+  // Batch references are unique per JV and each driver counts from 1: the warm-up has a tag of its own.
+  if (options.warmupSeconds > 0)
+    await runDriver({ ...plan, seconds: options.warmupSeconds, runTag: `${runTag}w` });
   const cpuBefore = service.cpuMs();
   const result = await runDriver(plan);
   const serviceCpuMs = service.cpuMs() - cpuBefore;
@@ -218,11 +220,11 @@ export function projectionLag(service: Service): number {
       .get(`${JOINT_VENTURE_STREAM_PREFIX}%`) as { head: number | null };
     const stored = new Map(
       (
-        db.prepare('SELECT name, position FROM projection_checkpoints').all() as {
-          name: string;
+        db.prepare('SELECT consumer, position FROM consumer_checkpoints').all() as {
+          consumer: string;
           position: string;
         }[]
-      ).map((row) => [row.name, Number(row.position)]),
+      ).map((row) => [row.consumer, Number(row.position)]),
     );
     const slowest = Math.min(...JOINT_VENTURE_PROJECTIONS.map((p) => stored.get(p.name) ?? 0));
     return head.head === null
