@@ -15,6 +15,11 @@ const base = {
 // them): on a loaded 2-core machine a Kafka broker took 50 s to start and 17 s to restart.
 module.exports = {
   testTimeout: 300_000,
+  // Known leak, not yet found: after test/kafka/notifier-dead-letters.int.spec.ts passes, something
+  // (no handle the test's own cleanup can see; suspected in the Kafka harness's teardown) keeps
+  // jest from exiting, which would hold CI until its time limit. Exit once the run has finished;
+  // every suite's own afterAll still closes what it opened.
+  forceExit: true,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.unit.spec.ts'] },
     { ...base, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,test}/**/*.int.spec.ts'] },
