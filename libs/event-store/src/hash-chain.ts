@@ -1,5 +1,5 @@
-import canonicalize from 'canonicalize';
-import { createHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
+import { canonicalJson, canonicalJsonWithout } from './canonical-json';
 
 /**
  * Tamper evidence: every event of a stream carries `metadata.hash`, the SHA-256 of its
@@ -18,20 +18,29 @@ export type ChainedEvent = Readonly<{
 
 export const HASH_ALGORITHM = 'sha256';
 
+/**
+ * An event's canonical form: RFC 8785 of `{ id, streamId, revision, type, data, metadata }` with
+ * `metadata.hash` left out, written field by field in JCS key order (data, id, metadata,
+ * revision, streamId, type) rather than by copying the metadata and the event into a new object.
+ */
+export function canonicalEvent(event: ChainedEvent): string {
+  let out = '{';
+  const field = (key: string, value: unknown, text: () => string | undefined) => {
+    if (value === undefined || typeof value === 'symbol') return;
+    out += `${out.length > 1 ? ',' : ''}"${key}":${text()}`;
+  };
+  field('data', event.data, () => canonicalJson(event.data));
+  field('id', event.id, () => canonicalJson(event.id));
+  field('metadata', event.metadata, () => canonicalJsonWithout(event.metadata, 'hash'));
+  field('revision', event.revision, () => canonicalJson(event.revision));
+  field('streamId', event.streamId, () => canonicalJson(event.streamId));
+  field('type', event.type, () => canonicalJson(event.type));
+  return `${out}}`;
+}
+
 /** Hash of an event's canonical form; `metadata.hash` itself is left out of what is hashed. */
 export function hashEvent(event: ChainedEvent): string {
-  const { hash: _ignored, ...metadata } = event.metadata;
-  const canonical = canonicalize({
-    id: event.id,
-    streamId: event.streamId,
-    revision: event.revision,
-    type: event.type,
-    data: event.data,
-    metadata,
-  });
-  if (canonical === undefined)
-    throw new Error(`event ${event.id} cannot be serialised canonically`);
-  return createHash(HASH_ALGORITHM).update(canonical, 'utf8').digest('hex');
+  return oneShotHash(HASH_ALGORITHM, canonicalEvent(event), 'hex');
 }
 
 export type ChainVerification = Readonly<{

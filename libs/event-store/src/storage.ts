@@ -22,13 +22,19 @@ export function encodeJson(value: unknown): string {
   return text;
 }
 
-/** Turns a stored row back into what the port returns. */
-export function decodeEvent(stored: StoredEvent): RecordedEvent {
+/**
+ * Turns a stored row back into what the port returns, in one object: a row whose driver hands
+ * integers back as bigint (SQLite with safe integers) is taken as it is, its revision made a
+ * number here rather than by copying the row first.
+ */
+export function decodeEvent(
+  stored: Omit<StoredEvent, 'revision'> & Readonly<{ revision: StreamRevision | bigint }>,
+): RecordedEvent {
   return {
     id: stored.id,
     streamId: stored.streamId,
     type: stored.type,
-    revision: stored.revision,
+    revision: Number(stored.revision),
     position: stored.position,
     data: JSON.parse(stored.data) as unknown,
     metadata: JSON.parse(stored.metadata) as RecordedEvent['metadata'],

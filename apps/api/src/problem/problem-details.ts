@@ -11,6 +11,7 @@ import {
 } from '@app/domain';
 import { EventStoreUnavailableError } from '@app/event-store';
 import { InvalidCursorError } from '@app/read-models';
+import { CheckpointMismatchError } from '@app/transparency';
 import {
   IdentityProviderUnavailableError,
   IntegrityAlarmError,
@@ -145,6 +146,14 @@ export function toProblem(error: unknown): Problem {
     return problem(409, 'integrity-alarm', error.message, {
       check: error.finding?.check ?? null,
       brokenVersion: error.finding?.revision ?? null,
+    });
+  // The stored log no longer reproduces a checkpoint it signed: tampering or a lost tree, not a
+  // server fault; the sizes say which checkpoint against which log.
+  if (error instanceof CheckpointMismatchError)
+    return problem(409, 'checkpoint-mismatch', error.message, {
+      part: error.part,
+      checkpointSize: error.checkpointSize,
+      logSize: error.logSize,
     });
   if (error instanceof VersionMismatchError)
     return problem(412, 'version-mismatch', error.message, {

@@ -1,4 +1,5 @@
 import { ProposalNotFoundError, ProposalRefusedError } from '@app/domain';
+import { CheckpointMismatchError } from '@app/transparency';
 import { IdentityProviderUnavailableError, InvalidTokenError } from '@app/runtime';
 import {
   AuthenticationRequiredError,
@@ -124,6 +125,25 @@ describe('refusals of a proposal step', () => {
       type: expect.stringMatching(/\/proposal-expired$/),
       proposalStatus: 'closed',
       currentVersion: 4,
+    });
+  });
+});
+
+describe('a stored checkpoint the log no longer reproduces', () => {
+  it('is a 409 naming the part and both sizes, not a 500', () => {
+    const error = new CheckpointMismatchError(
+      'root',
+      "the log's root at size 12 is not the checkpoint's",
+      12,
+      15,
+    );
+    expect(toProblem(error)).toMatchObject({
+      status: 409,
+      type: expect.stringMatching(/\/checkpoint-mismatch$/),
+      detail: "the log's root at size 12 is not the checkpoint's",
+      part: 'root',
+      checkpointSize: 12,
+      logSize: 15,
     });
   });
 });

@@ -38,8 +38,6 @@ const columns = `position, event_id AS id, stream_id AS streamId, revision, type
 /** With safe integers on, SQLite integers arrive as bigint; revisions stay plain numbers. */
 type Row = Omit<StoredEvent, 'revision'> & { revision: bigint };
 
-const toStored = (row: Row): StoredEvent => ({ ...row, revision: Number(row.revision) });
-
 /** SQLite GLOB treats `*`, `?` and `[` as wildcards; a bracket makes each literal. */
 const globPrefix = (prefix: string) => `${prefix.replace(/[*?[]/g, (c) => `[${c}]`)}*`;
 
@@ -149,7 +147,7 @@ export class SqliteEventStore implements EventStore {
             limit,
           )
         : this.statements.forwards.all(streamId, options.fromRevision ?? 0, limit);
-    return rows.map((row) => decodeEvent(toStored(row)));
+    return rows.map((row) => decodeEvent(row));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -159,7 +157,7 @@ export class SqliteEventStore implements EventStore {
       options.streamPrefix === undefined
         ? this.statements.all.all(after, limit)
         : this.statements.allWithPrefix.all(after, globPrefix(options.streamPrefix), limit);
-    return rows.map((row) => decodeEvent(toStored(row)));
+    return rows.map((row) => decodeEvent(row));
   }
 
   subscribeToAll(options: SubscriptionOptions): Subscription {

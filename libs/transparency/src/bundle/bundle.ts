@@ -59,11 +59,16 @@ export function buildBundle(parts: BundleParts): Bundle {
   };
 }
 
-/** The log no longer matches a checkpoint it signed: its tree or its heads changed. */
+/**
+ * The log no longer matches a checkpoint it signed: its tree or its heads changed. Carries the
+ * checkpoint's size and the log's size when it was found, for the alarm to name.
+ */
 export class CheckpointMismatchError extends Error {
   constructor(
     readonly part: 'root' | 'heads' | 'stream',
     message: string,
+    readonly checkpointSize: number,
+    readonly logSize: number,
   ) {
     super(message);
     this.name = 'CheckpointMismatchError';
@@ -100,26 +105,23 @@ export async function streamProofs(
   checkpoint: Checkpoint,
 ): Promise<StreamProofs> {
   const { size } = checkpoint;
+  const mismatch = async (part: CheckpointMismatchError['part'], message: string) =>
+    new CheckpointMismatchError(part, message, size, (await log.state()).size);
   if (!(await log.root(size)).equals(checkpoint.root))
-    throw new CheckpointMismatchError(
-      'root',
-      `the log's root at size ${size} is not the checkpoint's`,
-    );
+    throw await mismatch('root', `the log's root at size ${size} is not the checkpoint's`);
   const leaves = await log.streamLeaves(streamId, size);
   if (leaves.length === 0) throw new StreamNotInCheckpointError(streamId, size);
-  leaves.forEach((leaf, i) => {
-    if (leaf.revision !== i)
-      throw new CheckpointMismatchError(
-        'stream',
-        `${streamId}: leaf ${leaf.leafIndex} has revision ${leaf.revision}, expected ${i}`,
-      );
-  });
+  const outOfOrder = leaves.findIndex((leaf, i) => leaf.revision !== i);
+  if (outOfOrder >= 0) {
+    const leaf = leaves[outOfOrder];
+    throw await mismatch(
+      'stream',
+      `${streamId}: leaf ${leaf.leafIndex} has revision ${leaf.revision}, expected ${outOfOrder}`,
+    );
+  }
   const heads = HeadsTree.of(await log.headsAt(size));
   if (heads.count !== checkpoint.heads.count || !heads.root.equals(checkpoint.heads.root))
-    throw new CheckpointMismatchError(
-      'heads',
-      `the log's heads at size ${size} are not the checkpoint's`,
-    );
+    throw await mismatch('heads', `the log's heads at size ${size} are not the checkpoint's`);
   const inclusionProofs = await log.inclusionProofs(
     leaves.map((leaf) => leaf.leafIndex),
     size,

@@ -40,6 +40,8 @@ describe('export bundles', () => {
     await expect(streamProofs(fixture.log, JV, foreign.checkpoint)).rejects.toMatchObject({
       name: CheckpointMismatchError.name,
       part: 'root',
+      checkpointSize: foreign.checkpoint.size,
+      logSize: (await fixture.log.state()).size,
     });
     const signed = await fixture.checkpoint();
     const wrongHeads = { ...signed.checkpoint, heads: { ...signed.checkpoint.heads, count: 2 } };
