@@ -244,6 +244,37 @@ function transparencySuite(name: string, setup: Setup) {
       expect((await auditor.post('/transparency/checkpoints')).status).toBe(403);
       expect((await anonymous.get('/transparency/checkpoint')).status).toBe(401);
     });
+
+    it('proves an event only to auditors who may audit its JV; to others it is an unknown event', async () => {
+      const id = await establish();
+      const own = await testApp.as({ subject: 'r', role: 'auditor', memberState: 'RU' });
+      const outside = await testApp.as({ subject: 'k', role: 'auditor', memberState: 'KG' });
+      const [event] = await eventually(async () => {
+        const history = await auditor.get(`/joint-ventures/${id}/history`);
+        expect(history.body.items).toHaveLength(2);
+        return history.body.items;
+      });
+      const inclusion = (client: Client, eventId: string) =>
+        client.get(`/transparency/inclusion?eventId=${eventId}`);
+      const proved = await eventually(async () => {
+        const reply = await inclusion(auditor, event.id);
+        expect(reply.status).toBe(200);
+        return reply.body;
+      });
+      expect((await inclusion(own, event.id)).body).toEqual(proved);
+
+      const hidden = await inclusion(outside, event.id);
+      const unknownId = randomUUID();
+      const unknown = await inclusion(outside, unknownId);
+      expect(hidden.status).toBe(404);
+      expect(hidden.body.leafIndex).toBeUndefined();
+      // Byte for byte the answer to an id that is not in the log, but for the id itself.
+      expect(JSON.stringify(hidden.body).replaceAll(event.id, 'ID')).toBe(
+        JSON.stringify(unknown.body).replaceAll(unknownId, 'ID'),
+      );
+      // A bad tree size does not tell it apart either.
+      expect((await inclusion(outside, `${event.id}&treeSize=${2 ** 40}`)).status).toBe(404);
+    });
   });
 }
 

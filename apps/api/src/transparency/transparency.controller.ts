@@ -1,6 +1,7 @@
 import { Controller, Get, Header, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Access, Public } from '../auth/auth.decorators';
+import type { Identity } from '@app/runtime';
+import { Access, CurrentIdentity, Public } from '../auth/auth.decorators';
 import { CheckpointsQuery, ConsistencyQuery, InclusionQuery } from './transparency.request.dto';
 import { TransparencyService } from './transparency.service';
 
@@ -102,7 +103,8 @@ export class TransparencyController {
 
   @Get('inclusion')
   @ApiBearerAuth()
-  @Access('audit')
+  // Scoped in the service, by the event's JV: as its history, former partners up to withdrawal.
+  @Access('audit', { formerPartners: true })
   @ApiOkResponse({
     description:
       "RFC 9162 audit path of the event's leaf in the tree of treeSize, from the leaf up",
@@ -117,10 +119,11 @@ export class TransparencyController {
   })
   @ApiResponse({
     status: 404,
-    description: 'no such event in the log (`errors` names eventId), or no checkpoint yet',
+    description:
+      'no such event in the log, or one of a JV the caller may not audit, answered alike (`errors` names eventId); or no checkpoint yet',
   })
-  inclusion(@Query() { eventId, treeSize }: InclusionQuery) {
-    return this.transparency.inclusion(eventId, treeSize);
+  inclusion(@Query() { eventId, treeSize }: InclusionQuery, @CurrentIdentity() identity: Identity) {
+    return this.transparency.inclusion(eventId, treeSize, identity);
   }
 
   @Get('consistency')

@@ -1,13 +1,16 @@
-import { jointVentureStreamId, JointVentureNotFoundError } from '@app/domain';
+import { jointVentureIdOf, jointVentureStreamId, JointVentureNotFoundError } from '@app/domain';
 import { EVENT_STORE, type EventStore } from '@app/event-store';
 import {
   Consumers,
   TRANSPARENCY,
+  type Identity,
   type StoredCheckpoint,
   type TransparencyLedger,
 } from '@app/runtime';
-import type { Bundle } from '@app/transparency';
+import { JointVentureQueries } from '@app/read-models';
+import type { Bundle, LogLeaf } from '@app/transparency';
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { accessTo, scopeOf } from '../auth/access-policy';
 import {
   NoCheckpointError,
   NothingToSignError,
@@ -29,6 +32,7 @@ export class TransparencyService {
   constructor(
     @Inject(TRANSPARENCY) private readonly ledger: TransparencyLedger,
     @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(JointVentureQueries) private readonly queries: JointVentureQueries,
     @Optional() private readonly consumers?: Consumers,
   ) {}
 
@@ -55,7 +59,14 @@ export class TransparencyService {
     return signed;
   }
 
-  async inclusion(eventId: string, treeSize: number | undefined) {
+  /**
+   * The audit path of an event of a JV the caller may audit. An event of a JV hidden from the
+   * caller is answered exactly as an unknown one, so neither its existence nor its place leaks.
+   */
+  async inclusion(eventId: string, treeSize: number | undefined, identity: Identity) {
+    const leaf = await this.ledger.log.findLeaf(eventId);
+    if (leaf !== undefined && !(await this.mayAudit(identity, leaf)))
+      throw new UnknownEventError(eventId);
     let proof;
     try {
       proof = await this.ledger.inclusion(eventId, treeSize);
@@ -65,6 +76,20 @@ export class TransparencyService {
     if (proof === 'no-checkpoint') return this.noCheckpoint();
     if (proof === 'unknown-event') throw new UnknownEventError(eventId);
     return { ...proof, auditPath: base64(proof.auditPath) };
+  }
+
+  /**
+   * Whether the caller may audit this event of a JV: as the JV's history answers them (auth.guard
+   * and the history route), a partner that withdrew sees the events up to its withdrawal.
+   */
+  private async mayAudit(identity: Identity, leaf: LogLeaf): Promise<boolean> {
+    const id = jointVentureIdOf(leaf.streamId);
+    if (id === undefined) return false;
+    const access = accessTo(scopeOf(identity), await this.queries.partnerStatesOf(id));
+    return (
+      access.kind === 'full' ||
+      (access.kind === 'history-until' && leaf.revision <= access.untilVersion)
+    );
   }
 
   async consistency(first: number, second: number) {
