@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import {
   AUDITOR,
-  establishBody,
+  establishInDevelopment,
   eventually,
   OPERATOR,
   RU_MANAGER,
@@ -36,13 +36,7 @@ describe('an export against a checkpoint the log no longer reproduces', () => {
 
   /** A JV with two events, both in the log, and a checkpoint signed over them. */
   const establishAndSign = async () => {
-    const created = await manager.post(
-      '/joint-ventures',
-      establishBody({ name: `Mismatched JV ${randomUUID()}` }),
-    );
-    expect(created.status).toBe(201);
-    const id: string = created.body.id;
-    expect((await manager.post(`/joint-ventures/${id}/development/start`, {})).status).toBe(200);
+    const id = await establishInDevelopment(manager, `Mismatched JV ${randomUUID()}`);
     const signed = await eventually(async () => {
       const reply = await operator.post('/transparency/checkpoints');
       expect(reply.status).toBe(200);

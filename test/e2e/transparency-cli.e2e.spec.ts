@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runLedgerCli } from '../support/ledger-cli';
 import {
   AUDITOR,
-  establishBody,
+  establishInDevelopment,
   eventually,
   RU_MANAGER,
   startTestApp,
@@ -29,8 +29,7 @@ describe('ledger export, checkpoint and verify-bundle', () => {
     testApp = await startTestApp();
     env = { DATA_DIR: testApp.dataDir, LOG_LEVEL: 'silent' };
     const manager = await testApp.as(RU_MANAGER);
-    id = (await manager.post('/joint-ventures', establishBody({ name: 'CLI bundle JV' }))).body.id;
-    expect((await manager.post(`/joint-ventures/${id}/development/start`, {})).status).toBe(200);
+    id = await establishInDevelopment(manager, 'CLI bundle JV');
     verifierKey = (
       (await (await testApp.as()).get('/transparency/keys')).body.keys[0] as {
         verifierKey: string;

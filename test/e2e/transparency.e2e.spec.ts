@@ -11,7 +11,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import {
   AUDITOR,
-  establishBody,
+  establishInDevelopment,
   eventually,
   OPERATOR,
   RU_MANAGER,
@@ -61,16 +61,7 @@ function transparencySuite(name: string, setup: Setup) {
       if (!opened.ok) throw new Error(`checkpoint does not verify: ${opened.message}`);
       return opened.checkpoint;
     };
-    const establish = async () => {
-      const created = await manager.post(
-        '/joint-ventures',
-        establishBody({ name: `Transparent JV ${randomUUID()}` }),
-      );
-      expect(created.status).toBe(201);
-      const id: string = created.body.id;
-      expect((await manager.post(`/joint-ventures/${id}/development/start`, {})).status).toBe(200);
-      return id;
-    };
+    const establish = () => establishInDevelopment(manager, `Transparent JV ${randomUUID()}`);
 
     it('has nothing to show or sign while the log is empty, and publishes its key to anyone', async () => {
       const keys = await anonymous.get('/transparency/keys');

@@ -112,6 +112,15 @@ export function establishBody(overrides: Record<string, unknown> = {}) {
   return { ...establishment(), ...overrides };
 }
 
+/** Establishes the canonical JV under `name` and starts its development: two events. */
+export async function establishInDevelopment(manager: Client, name: string): Promise<string> {
+  const created = await manager.post('/joint-ventures', establishBody({ name }));
+  expect(created.status).toBe(201);
+  const id: string = created.body.id;
+  expect((await manager.post(`/joint-ventures/${id}/development/start`, {})).status).toBe(200);
+  return id;
+}
+
 /** A production batch of the JV that `establishBody` sets up. */
 export function batchBody(overrides: Record<string, unknown> = {}) {
   return {
