@@ -1,10 +1,4 @@
 import {
-  kurrentDbConnectionStringProblem,
-  postgresUrlProblem,
-  redactConnectionString,
-  redactPostgresUrl,
-} from '@app/event-store';
-import {
   DEFAULT_APPROVAL_RULES,
   DEFAULT_PROPOSAL_TTL_MS,
   formatApprovalRules,
@@ -12,6 +6,7 @@ import {
   SHARED_CONTROL_COMMAND_TYPES,
   type ApprovalSettings,
 } from '@app/domain';
+import { redactConnectionString, redactPostgresUrl } from '@app/event-store';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   ArrayNotEmpty,
@@ -33,44 +28,23 @@ import {
 } from 'class-validator';
 import { resolve } from 'node:path';
 import {
+  DURATION,
+  durationMs,
+  DURATION_UNITS_MS,
+  int,
+  IsApprovalRules,
+  IsKurrentDbConnectionString,
+  IsPostgresUrl,
+  list,
+  shown,
+} from './config-rules';
+import {
   IsTrustedIssuerList,
   parseTrustedIssuers,
   STATE_CODE,
   TrustedIssuer,
 } from './auth/trusted-issuer';
 
-const list = ({ value }: { value: unknown }) =>
-  typeof value === 'string'
-    ? value
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean)
-    : value;
-/** Checked with the client's own parser, so start-up refuses what the client would. */
-const IsKurrentDbConnectionString = () =>
-  ValidateBy({
-    name: 'isKurrentDbConnectionString',
-    validator: {
-      validate: (value: unknown) =>
-        typeof value === 'string' && kurrentDbConnectionStringProblem(value) === undefined,
-      defaultMessage: (args?: ValidationArguments) =>
-        `must be a KurrentDB connection string (kurrentdb://user:password@host:2113?tls=true): ${
-          kurrentDbConnectionStringProblem(String(args?.value)) ?? 'not a string'
-        }`,
-    },
-  });
-const IsPostgresUrl = () =>
-  ValidateBy({
-    name: 'isPostgresUrl',
-    validator: {
-      validate: (value: unknown) =>
-        typeof value === 'string' && postgresUrlProblem(value) === undefined,
-      defaultMessage: (args?: ValidationArguments) =>
-        `must be a PostgreSQL URL (postgres://user:password@host:5432/database): ${
-          postgresUrlProblem(String(args?.value)) ?? 'not a string'
-        }`,
-    },
-  });
 /** PostgreSQL beside the embedded log would split what the SQLite file keeps in one transaction. */
 const NeedsKurrentDb = () =>
   ValidateBy({
@@ -82,48 +56,6 @@ const NeedsKurrentDb = () =>
         'needs EVENT_STORE=kurrentdb (the combinations are SQLite alone, KurrentDB + PostgreSQL, KurrentDB + SQLite)',
     },
   });
-/** Values as configuration errors print them: secrets never, credentials masked. */
-const SECRETS = new Set(['JWT_SECRET', 'KAFKA_SASL_PASSWORD']);
-const shown = (key: string, value: string | undefined) =>
-  value === undefined
-    ? value
-    : SECRETS.has(key)
-      ? `<${value.length} characters, not shown>`
-      : key === 'KURRENTDB_URL'
-        ? redactConnectionString(value)
-        : key === 'DATABASE_URL'
-          ? redactPostgresUrl(value)
-          : value;
-const int = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-
-const IsApprovalRules = () =>
-  ValidateBy({
-    name: 'isApprovalRules',
-    validator: {
-      validate: (value: unknown) => typeof value === 'string' && rulesProblem(value) === undefined,
-      defaultMessage: (args?: ValidationArguments) =>
-        `must be Command:rule pairs, comma-separated: ${rulesProblem(String(args?.value))}`,
-    },
-  });
-function rulesProblem(text: string): string | undefined {
-  try {
-    parseApprovalRules(text, SHARED_CONTROL_COMMAND_TYPES);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
-const DURATION = /^(\d{1,6})(s|m|h|d)$/;
-const DURATION_UNITS_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-/** `30d`, `12h`, `90m` or `45s` in milliseconds. */
-export function durationMs(text: string): number {
-  const [, amount, unit] = DURATION.exec(text) ?? [];
-  if (amount === undefined) throw new RangeError(`'${text}' is not a duration such as 30d`);
-  return Number(amount) * DURATION_UNITS_MS[unit as keyof typeof DURATION_UNITS_MS];
-}
-
 const IsNotAMemberState = () =>
   ValidateBy({
     name: 'isNotAMemberState',
@@ -395,6 +327,8 @@ export class AppConfig {
     return resolve(this.DATA_DIR, 'ledger.db');
   }
 }
+
+export { durationMs };
 
 export class ConfigError extends Error {}
 
