@@ -31,6 +31,9 @@ import {
   type Filter,
   type LogRecord,
 } from './kurrentdb-messages';
+import { nowTicks, tamperHooks, textOf } from './kurrentdb-tamper';
+
+export type { TamperedRecord } from './kurrentdb-tamper';
 
 /** Answers `GetSupportedMethods` like a 24.10 node that lacks BatchAppend. */
 const serverVersion = '24.10.0';
@@ -39,27 +42,11 @@ const advertised: [service: string, method: string][] = [
   ['event_store.client.streams.streams', 'append'],
 ];
 
-/** Ticks of 100 ns since the Unix epoch, the unit of the `created` metadata entry. */
-const nowTicks = () => (BigInt(Date.now()) * 10_000n).toString();
-
 /** One number ordered as `$all` is, by (commit, prepare). */
 const orderOf = (commit: bigint, prepare: bigint) => (commit << 64n) | prepare;
 const keyOf = (record: LogRecord) => orderOf(record.commit, record.prepare);
 const requested = (position: { getCommitPosition(): string; getPreparePosition(): string }) =>
   orderOf(BigInt(position.getCommitPosition()), BigInt(position.getPreparePosition()));
-
-const textOf = (bytes: Uint8Array | string) =>
-  typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8');
-
-/** An event as the tamper hooks show and take it: payloads as JSON values. */
-export type TamperedRecord = {
-  id: string;
-  streamId: string;
-  revision: number;
-  type: string;
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-};
 
 /**
  * A protocol-level test double of a single KurrentDB node, in memory: the parts of the v1 gRPC
@@ -145,65 +132,17 @@ export class KurrentDbDouble {
 
   /**
    * Test-only tampering, as someone holding the server's files could do it (the integrity
-   * tests): the records of a stream as JSON, a record rewritten in place (its position kept), a
-   * record removed, one added at the end of the log bypassing the append rules.
+   * tests): see kurrentdb-tamper.ts.
    */
-  readonly tamper = {
-    rows: (streamId: string): TamperedRecord[] =>
-      (this.streams.get(streamId) ?? []).map((record) => ({
-        id: record.id,
-        streamId: record.streamId,
-        revision: record.revision,
-        type: record.metadata.get('type') ?? '',
-        data: JSON.parse(textOf(record.data)),
-        metadata: JSON.parse(textOf(record.customMetadata)),
-      })),
-    replace: (streamId: string, revision: number, event: TamperedRecord): void => {
-      const stream = this.streams.get(streamId) ?? [];
-      const at = stream.findIndex((record) => record.revision === revision);
-      if (at === -1) throw new Error(`${streamId} has no revision ${revision}`);
-      const old = stream[at];
-      const record: LogRecord = {
-        ...old,
-        id: event.id,
-        revision: event.revision,
-        metadata: new Map(old.metadata).set('type', event.type),
-        data: Buffer.from(JSON.stringify(event.data)),
-        customMetadata: Buffer.from(JSON.stringify(event.metadata)),
-      };
-      stream[at] = record;
-      stream.sort((a, b) => a.revision - b.revision);
-      this.log[this.log.indexOf(old)] = record;
-    },
-    remove: (streamId: string, revision: number): void => {
-      const stream = this.streams.get(streamId) ?? [];
-      const old = stream.find((record) => record.revision === revision);
-      if (!old) throw new Error(`${streamId} has no revision ${revision}`);
-      stream.splice(stream.indexOf(old), 1);
-      this.log.splice(this.log.indexOf(old), 1);
-    },
-    insert: (event: TamperedRecord): void => {
-      const record: LogRecord = {
-        id: event.id,
-        streamId: event.streamId,
-        revision: event.revision,
-        commit: this.nextPosition,
-        prepare: this.nextPosition,
-        metadata: new Map([
-          ['type', event.type],
-          ['content-type', 'application/json'],
-          ['created', nowTicks()],
-        ]),
-        customMetadata: Buffer.from(JSON.stringify(event.metadata)),
-        data: Buffer.from(JSON.stringify(event.data)),
-      };
+  readonly tamper = tamperHooks({
+    log: this.log,
+    streams: this.streams,
+    nextPosition: () => {
+      const position = this.nextPosition;
       this.nextPosition += 256n;
-      const stream = this.streams.get(event.streamId) ?? [];
-      stream.push(record);
-      this.streams.set(event.streamId, stream);
-      this.log.push(record);
+      return position;
     },
-  };
+  });
 
   private supportedMethods(): SupportedMethods {
     const methods = advertised.map(([service, method]) =>
