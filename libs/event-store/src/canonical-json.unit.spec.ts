@@ -74,3 +74,42 @@ describe('hashEvent', () => {
     expect(hashEvent(event)).toBe(reference(event));
   });
 });
+
+describe('canonicalJson on parsed payloads (the native path)', () => {
+  /** Random JSON data with the awkward parts: key order, integer-like keys, escapes, numbers. */
+  const randomValue = (random: () => number, depth: number): unknown => {
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+    const keys = ['b', 'a', 'A', '10', '9', 'é', '€', '𝄞', '', 'key "q"', 'aa', '\ud800'];
+    const kind = depth > 3 ? Math.floor(random() * 4) : Math.floor(random() * 6);
+    if (kind === 0) return pick([null, true, false]);
+    if (kind === 1) return pick([0, -0, 1e21, 1e-7, 0.1 + 0.2, -5, 2 ** 53, random() * 1e6]);
+    if (kind === 2) return pick(keys) + pick(['', '\n', '\u0000', '\\']);
+    if (kind === 3) return pick([undefined, 'x']);
+    if (kind === 4)
+      return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(random, depth + 1));
+    const object: Record<string, unknown> = {};
+    for (let i = Math.floor(random() * 5); i > 0; i--)
+      object[pick(keys)] = randomValue(random, depth + 1);
+    return object;
+  };
+
+  it('writes what the package writes, for values as built and as read back from canonical text', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 2000; i++) {
+      const value = randomValue(random, 0);
+      const expected = canonicalize(value);
+      expect(canonicalJson(value)).toBe(expected);
+      if (expected !== undefined) expect(canonicalJson(JSON.parse(expected))).toBe(expected);
+    }
+  });
+
+  it('does not take the native path for what JSON.stringify writes its own way', () => {
+    const unsorted = JSON.parse('{"b":1,"a":{"d":2,"c":3}}') as unknown;
+    expect(canonicalJson(unsorted)).toBe('{"a":{"c":3,"d":2},"b":1}');
+    expect(canonicalJson({ a: new String('s') })).toBe(canonicalize({ a: new String('s') }));
+    expect(() => canonicalJson({ a: [1, NaN] })).toThrow(/not allowed/);
+    const nullPrototype = Object.assign(Object.create(null) as object, { b: 1, a: 2 });
+    expect(canonicalJson(nullPrototype)).toBe('{"a":2,"b":1}');
+  });
+});

@@ -1,3 +1,4 @@
+import { canonicalJson } from './canonical-json';
 import type { GlobalPosition, RecordedEvent, StreamRevision } from './event-store.port';
 
 /**
@@ -15,9 +16,19 @@ export type StoredEvent = Readonly<{
   committedAt: string;
 }>;
 
-/** Serialises a payload; anything JSON cannot represent fails here, before a write starts. */
+/**
+ * Serialises a payload; anything JSON cannot represent fails here, before a write starts. In
+ * RFC 8785 form, the one events are hashed in: a payload read back then parses into objects
+ * whose keys are already in canonical order, which lets a verifier re-canonicalise it with the
+ * native `JSON.stringify` (see `canonicalJson`). The values are the same in any form.
+ */
 export function encodeJson(value: unknown): string {
-  const text = JSON.stringify(value);
+  let text: string | undefined;
+  try {
+    text = canonicalJson(value);
+  } catch (error) {
+    throw new TypeError(`event payloads must be JSON values: ${(error as Error).message}`);
+  }
   if (text === undefined) throw new TypeError('event payloads must be JSON values');
   return text;
 }
