@@ -64,3 +64,13 @@ export function accessTo(
   const former = states.former.find((f) => f.memberState === scope.memberState);
   return former ? { kind: 'history-until', untilVersion: former.untilVersion } : { kind: 'hidden' };
 }
+
+/**
+ * Whether an access shows the event at `revision` of the JV: every event with full access, those
+ * up to its withdrawal for a former partner (what its history route answers), none when hidden.
+ */
+export function mayReadVersion(access: JointVentureAccess, revision: number): boolean {
+  return (
+    access.kind === 'full' || (access.kind === 'history-until' && revision <= access.untilVersion)
+  );
+}

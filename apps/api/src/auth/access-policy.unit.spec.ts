@@ -1,5 +1,5 @@
 import type { Actor } from '@app/domain';
-import { accessTo, rolesFor, scopeOf } from './access-policy';
+import { accessTo, mayReadVersion, rolesFor, scopeOf } from './access-policy';
 
 const actor = (role: Actor['role'], memberState: string): Actor => ({
   subject: 's',
@@ -35,5 +35,12 @@ describe('the scope table', () => {
     const kz = scopeOf({ actor: actor('auditor', 'KZ'), commission: false });
     expect(accessTo(kz, STATES)).toEqual({ kind: 'history-until', untilVersion: 4 });
     expect(accessTo(kz, undefined)).toEqual({ kind: 'hidden' });
+  });
+
+  it('shows a former partner the events up to its withdrawal, a partner all, a stranger none', () => {
+    const kz = accessTo(scopeOf({ actor: actor('auditor', 'KZ'), commission: false }), STATES);
+    expect([3, 4, 5].map((revision) => mayReadVersion(kz, revision))).toEqual([true, true, false]);
+    expect(mayReadVersion({ kind: 'full' }, 1_000)).toBe(true);
+    expect(mayReadVersion({ kind: 'hidden' }, 0)).toBe(false);
   });
 });

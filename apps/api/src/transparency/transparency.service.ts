@@ -10,7 +10,7 @@ import {
 import { JointVentureQueries } from '@app/read-models';
 import type { Bundle, LogLeaf } from '@app/transparency';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { accessTo, scopeOf } from '../auth/access-policy';
+import { accessTo, mayReadVersion, scopeOf } from '../auth/access-policy';
 import {
   NoCheckpointError,
   NothingToSignError,
@@ -65,31 +65,24 @@ export class TransparencyService {
    */
   async inclusion(eventId: string, treeSize: number | undefined, identity: Identity) {
     const leaf = await this.ledger.log.findLeaf(eventId);
-    if (leaf !== undefined && !(await this.mayAudit(identity, leaf)))
+    if (leaf === undefined || !(await this.mayAudit(identity, leaf)))
       throw new UnknownEventError(eventId);
     let proof;
     try {
-      proof = await this.ledger.inclusion(eventId, treeSize);
+      proof = await this.ledger.inclusion(leaf, treeSize);
     } catch (error) {
       throw badField(error, 'treeSize');
     }
     if (proof === 'no-checkpoint') return this.noCheckpoint();
-    if (proof === 'unknown-event') throw new UnknownEventError(eventId);
     return { ...proof, auditPath: base64(proof.auditPath) };
   }
 
-  /**
-   * Whether the caller may audit this event of a JV: as the JV's history answers them (auth.guard
-   * and the history route), a partner that withdrew sees the events up to its withdrawal.
-   */
+  /** Whether the caller may audit this event: as the JV's history answers them (`mayReadVersion`). */
   private async mayAudit(identity: Identity, leaf: LogLeaf): Promise<boolean> {
     const id = jointVentureIdOf(leaf.streamId);
     if (id === undefined) return false;
     const access = accessTo(scopeOf(identity), await this.queries.partnerStatesOf(id));
-    return (
-      access.kind === 'full' ||
-      (access.kind === 'history-until' && leaf.revision <= access.untilVersion)
-    );
+    return mayReadVersion(access, leaf.revision);
   }
 
   async consistency(first: number, second: number) {

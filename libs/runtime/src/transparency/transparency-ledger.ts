@@ -13,6 +13,7 @@ import {
   type Checkpoint,
   type KeyRing,
   type LogInclusionProof,
+  type LogLeaf,
   type LogTables,
   type PublishedKey,
   CHECKPOINT_SIGNED,
@@ -158,17 +159,17 @@ export class TransparencyLedger {
     return this.signNow();
   }
 
-  /** The audit path of an event's leaf in the tree of `treeSize` (default: the latest checkpoint's). */
-  async inclusion(
-    eventId: string,
-    treeSize?: number,
-  ): Promise<LogInclusionProof | 'unknown-event' | 'no-checkpoint'> {
+  /**
+   * The audit path of a leaf (from `log.findLeaf`, which the caller checks the event's JV against
+   * first) in the tree of `treeSize` (default: the latest checkpoint's).
+   */
+  async inclusion(leaf: LogLeaf, treeSize?: number): Promise<LogInclusionProof | 'no-checkpoint'> {
     const size = treeSize ?? (await this.latest())?.treeSize;
     if (size === undefined) return 'no-checkpoint';
-    const leaf = await this.log.findLeaf(eventId);
-    if (leaf === undefined) return 'unknown-event';
     if (leaf.leafIndex >= size)
-      throw new RangeError(`event ${eventId} is leaf ${leaf.leafIndex}, not in a tree of ${size}`);
+      throw new RangeError(
+        `event ${leaf.eventId} is leaf ${leaf.leafIndex}, not in a tree of ${size}`,
+      );
     return this.log.inclusionProof(leaf.leafIndex, size);
   }
 
