@@ -70,6 +70,10 @@ describe('proposals and approvals (APPROVALS=on)', () => {
       expect(waiting.body.items.map((p: { proposalId: string }) => p.proposalId)).toContain(
         proposalId,
       );
+      expect(waiting.body.nextCursor).toBeNull();
+      const badCursor = await by.get('/proposals?awaiting=me&cursor=not-one-we-issued');
+      expect(badCursor.status).toBe(400);
+      expect(badCursor.body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
     });
     const forRu = await ru.get('/proposals?awaiting=me');
     expect(forRu.body.items.map((p: { proposalId: string }) => p.proposalId)).not.toContain(

@@ -189,10 +189,13 @@ describe('read models fed by SqliteEventStore', () => {
     await projector.waitFor(head);
     const live = await snapshot(readModels.db);
     const pending = new PendingApprovalsQueries(readModels.db);
-    expect(await pending.awaiting('BY', '2025-01-01T00:00:00.000Z', 10)).toEqual([
+    expect((await pending.awaiting('BY', '2025-01-01T00:00:00.000Z', 10)).items).toEqual([
       expect.objectContaining({ proposalId: proposal(1).proposalId, awaiting: ['BY'] }),
     ]);
-    expect(await pending.awaiting('RU', '2025-01-01T00:00:00.000Z', 10)).toEqual([]);
+    expect(await pending.awaiting('RU', '2025-01-01T00:00:00.000Z', 10)).toEqual({
+      items: [],
+      nextCursor: null,
+    });
 
     const report = await rebuildProjections({
       db: readModels.db,

@@ -43,7 +43,7 @@ describeWithPostgres(
         expect(await onPg.timeline(closed.id)).toEqual(await onSqlite.timeline(closed.id));
         const now = '2025-01-01T00:00:00.000Z';
         const awaitingBy = await new PendingApprovalsQueries(db).awaiting('BY', now, 10);
-        expect(awaitingBy).toHaveLength(1);
+        expect(awaitingBy.items).toHaveLength(1);
         expect(awaitingBy).toEqual(
           await new PendingApprovalsQueries(sqlite.db).awaiting('BY', now, 10),
         );

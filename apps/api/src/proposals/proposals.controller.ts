@@ -69,15 +69,15 @@ export class ProposalQueriesController {
   @ApiProblems(400, 401)
   @ApiOkResponse({
     description:
-      "pending proposals, not expired, waiting for the caller's member state, oldest first (from a read model)",
+      "pending proposals, not expired, waiting for the caller's member state, oldest first (from a read model), with nextCursor",
   })
-  async awaiting(@Query() { limit }: AwaitingProposalsQuery, @CurrentActor() actor: Actor) {
-    const items = await this.pending.awaiting(
+  async awaiting(@Query() { limit, cursor }: AwaitingProposalsQuery, @CurrentActor() actor: Actor) {
+    return this.pending.awaiting(
       actor.memberState,
       new Date().toISOString(),
       limit ?? DEFAULT_AWAITING_PAGE,
+      cursor,
     );
-    return { items };
   }
 }
 

@@ -1,7 +1,7 @@
 import type { ProposalStatus } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsFreeText, ReasonDto } from '../shared/common.dto';
 
 export const PROPOSAL_STATUSES = [
@@ -38,6 +38,12 @@ export class AwaitingProposalsQuery {
   @Min(1)
   @Max(100)
   limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page', maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
 }
 
 /** Approving needs no more than an optional reason. */

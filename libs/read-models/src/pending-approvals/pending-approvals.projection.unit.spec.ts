@@ -6,6 +6,7 @@ import {
   type TestReadModels,
 } from '../testing/read-model-test-db';
 import { jointVenturePendingApprovals } from './pending-approvals.projection';
+import { InvalidCursorError } from '../queries/cursor';
 import { PendingApprovalsQueries } from './pending-approvals.queries';
 
 const only = [jointVenturePendingApprovals];
@@ -26,7 +27,7 @@ describe('JointVenturePendingApprovals projection', () => {
   let readModels: TestReadModels;
   let pending: PendingApprovalsQueries;
   const awaitingOf = async (state: string) =>
-    (await pending.awaiting(state, NOW, 10)).map((p) => [p.proposalId, p.awaiting]);
+    (await pending.awaiting(state, NOW, 10)).items.map((p) => [p.proposalId, p.awaiting]);
 
   beforeEach(async () => {
     readModels = await openTestReadModels();
@@ -72,5 +73,26 @@ describe('JointVenturePendingApprovals projection', () => {
     const once = await snapshot(readModels.db);
     await project(readModels.db, events, only);
     expect(await snapshot(readModels.db)).toEqual(once);
+  });
+
+  it('pages through the proposals waiting for a state, oldest first, with nextCursor', async () => {
+    const jv = new JointVentureHistory().established();
+    for (let n = 1; n <= 5; n++) jv.record('ChangeProposed', proposed(n));
+    await project(readModels.db, recorded(jv.events), only);
+
+    const seen: string[] = [];
+    const cursors: (string | null)[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await pending.awaiting('BY', NOW, 2, cursor);
+      seen.push(...page.items.map((item) => item.proposalId));
+      cursors.push(page.nextCursor);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    expect(seen).toEqual([1, 2, 3, 4, 5].map(id));
+    expect(cursors.map((c) => c !== null)).toEqual([true, true, false]);
+    await expect(pending.awaiting('BY', NOW, 2, 'not a cursor!')).rejects.toBeInstanceOf(
+      InvalidCursorError,
+    );
   });
 });

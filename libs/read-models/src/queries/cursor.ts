@@ -1,6 +1,7 @@
 /**
- * Opaque keyset cursors for the JV list: the sort key of the last item of a page, as
- * base64url JSON. Clients must not build them; a malformed one is refused with a typed error.
+ * Opaque keyset cursors for the paged lists (JVs, proposals awaiting a state): the sort key of
+ * the last item of a page, a time and an id, as base64url JSON. Clients must not build them; a
+ * malformed one is refused with a typed error.
  */
 
 /** The cursor is not one this API issued (or it was altered); maps to 400. */
@@ -11,12 +12,11 @@ export class InvalidCursorError extends Error {
   }
 }
 
-export type ListCursor = Readonly<{ establishedAt: string; id: string }>;
+/** `at`: the item's time in the list's order (established, proposed); `id` breaks ties. */
+export type ListCursor = Readonly<{ at: string; id: string }>;
 
 export function encodeCursor(cursor: ListCursor): string {
-  return Buffer.from(JSON.stringify([cursor.establishedAt, cursor.id]), 'utf8').toString(
-    'base64url',
-  );
+  return Buffer.from(JSON.stringify([cursor.at, cursor.id]), 'utf8').toString('base64url');
 }
 
 export function decodeCursor(cursor: string): ListCursor {
@@ -38,5 +38,5 @@ export function decodeCursor(cursor: string): ListCursor {
   ) {
     throw new InvalidCursorError(cursor);
   }
-  return { establishedAt: decoded[0], id: decoded[1] };
+  return { at: decoded[0], id: decoded[1] };
 }

@@ -76,8 +76,8 @@ export class JointVentureQueries {
     if (after !== undefined) {
       select = select.where((eb) =>
         eb.or([
-          eb('s.established_at', '<', after.establishedAt),
-          eb.and([eb('s.established_at', '=', after.establishedAt), eb('s.id', '<', after.id)]),
+          eb('s.established_at', '<', after.at),
+          eb.and([eb('s.established_at', '=', after.at), eb('s.id', '<', after.id)]),
         ]),
       );
     }
@@ -92,7 +92,7 @@ export class JointVentureQueries {
     const last = page[page.length - 1];
     const nextCursor =
       rows.length > limit && last !== undefined
-        ? encodeCursor({ establishedAt: last.established_at, id: last.id })
+        ? encodeCursor({ at: last.established_at, id: last.id })
         : null;
     return { items, nextCursor };
   }
