@@ -107,9 +107,9 @@ export async function measureVerifyAll(dir: string): Promise<VerifyAllResult> {
   }
 }
 
-export function verifyAllRows(result: VerifyAllResult): Row[] {
+export function verifyAllRows(result: VerifyAllResult, label?: string): Row[] {
   const rate = (elapsed: number) => perSecond(result.events, elapsed);
-  const setting = `${int(result.events)} events, SQLite, ${result.findings} findings`;
+  const setting = `${label ? `${label}: ` : ''}${int(result.events)} events, SQLite, ${result.findings} findings`;
   const ratio = (elapsed: number) => (elapsed / result.bareHashMs).toFixed(1);
   return [
     {
