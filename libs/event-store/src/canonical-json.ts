@@ -20,13 +20,14 @@ export function canonicalJsonWithout(value: object, omitted: string): string {
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
   if (!keysInOrder(keys)) return serialize(value, omitted) as string;
-  let out = '{';
+  // One native call over a copy without the key (same key order), as long as every value qualifies.
+  const copy: Record<string, unknown> = {};
   for (const key of keys) {
-    const item = record[key];
-    if (key === omitted || item === undefined || typeof item === 'symbol') continue;
-    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(item)}`;
+    if (key === omitted) continue;
+    if (!inCanonicalOrder(record[key])) return serialize(value, omitted) as string;
+    copy[key] = record[key];
   }
-  return `${out}}`;
+  return JSON.stringify(copy);
 }
 
 /**
