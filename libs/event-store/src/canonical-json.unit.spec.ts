@@ -93,7 +93,7 @@ describe('canonicalJson on parsed payloads (the native path)', () => {
     return object;
   };
 
-  it('writes what the package writes, for values as built and as read back from canonical text', () => {
+  it('writes what the package writes, for values as built and as read back from canonical text, with and without a key', () => {
     let seed = 7;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < 2000; i++) {
@@ -101,6 +101,11 @@ describe('canonicalJson on parsed payloads (the native path)', () => {
       const expected = canonicalize(value);
       expect(canonicalJson(value)).toBe(expected);
       if (expected !== undefined) expect(canonicalJson(JSON.parse(expected))).toBe(expected);
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) continue;
+      const { b: _omitted, ...rest } = value as Record<string, unknown>;
+      const without = canonicalize(rest);
+      expect(canonicalJsonWithout(value, 'b')).toBe(without);
+      expect(canonicalJsonWithout(JSON.parse(expected!) as object, 'b')).toBe(without);
     }
   });
 
