@@ -104,9 +104,10 @@ async function main(): Promise<number> {
     // Seeded once, by section 3 or else by 4b, and shared.
     let logTemplate: LogTemplate | undefined;
     const seededLog = async () => {
+      if (logTemplate) return logTemplate;
       const total = SIZES.logJointVentures * SIZES.logEventsPerJv;
       progress(`seeding a log of ${int(total)} events over ${SIZES.logJointVentures} JVs`);
-      logTemplate ??= await seedLogTemplate(dirs, SIZES.logJointVentures, SIZES.logEventsPerJv);
+      logTemplate = await seedLogTemplate(dirs, SIZES.logJointVentures, SIZES.logEventsPerJv);
       return logTemplate;
     };
 

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { decodeCursor, encodeCursor } from '../queries/cursor';
+import { decodeCursor, keysetPage } from '../queries/cursor';
 import type { ReadModelDb } from '../read-model-db';
 
 /** A proposal that waits for a state's approval, as the list of pending approvals shows it. */
@@ -52,12 +52,10 @@ export class PendingApprovalsQueries {
       .orderBy('proposal_id')
       .limit(pageSize + 1)
       .execute();
-    const page = rows.slice(0, pageSize);
-    const last = page[page.length - 1];
-    const nextCursor =
-      rows.length > pageSize && last !== undefined
-        ? encodeCursor({ at: last.proposed_at, id: last.proposal_id })
-        : null;
+    const { page, nextCursor } = keysetPage(rows, pageSize, (row) => ({
+      at: row.proposed_at,
+      id: row.proposal_id,
+    }));
     return { items: page.map(pendingApprovalOf), nextCursor };
   }
 }

@@ -40,3 +40,18 @@ export function decodeCursor(cursor: string): ListCursor {
   }
   return { at: decoded[0], id: decoded[1] };
 }
+
+/**
+ * One page of a keyset query that asked for `limit + 1` rows: the first `limit`, and the cursor of
+ * the last of them when the extra row shows that more follow.
+ */
+export function keysetPage<R>(
+  rows: readonly R[],
+  limit: number,
+  cursorOf: (row: R) => ListCursor,
+): Readonly<{ page: R[]; nextCursor: string | null }> {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const more = rows.length > limit && last !== undefined;
+  return { page, nextCursor: more ? encodeCursor(cursorOf(last)) : null };
+}

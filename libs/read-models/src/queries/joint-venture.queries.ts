@@ -7,7 +7,7 @@ import { sql, type Kysely } from 'kysely';
 import { TOTAL_COLUMNS } from '../joint-venture-details/details.tables';
 import type { SummaryRow } from '../joint-venture-summaries/summaries.tables';
 import type { ReadModelDb } from '../read-model-db';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, keysetPage } from './cursor';
 import type {
   JointVentureDetail,
   JointVentureListItem,
@@ -87,14 +87,11 @@ export class JointVentureQueries {
       .limit(limit + 1)
       .execute();
 
-    const page = rows.slice(0, limit);
-    const items = await this.withChildren(page);
-    const last = page[page.length - 1];
-    const nextCursor =
-      rows.length > limit && last !== undefined
-        ? encodeCursor({ at: last.established_at, id: last.id })
-        : null;
-    return { items, nextCursor };
+    const { page, nextCursor } = keysetPage(rows, limit, (row) => ({
+      at: row.established_at,
+      id: row.id,
+    }));
+    return { items: await this.withChildren(page), nextCursor };
   }
 
   /**
